@@ -1,0 +1,10 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+#[cfg(feature = "ins")]
+#[doc(inline)]
+pub use segur_ins as ins;
+
+#[cfg(feature = "transport")]
+#[doc(inline)]
+pub use segur_transport as transport;
