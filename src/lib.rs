@@ -8,3 +8,7 @@ pub use segur_ins as ins;
 #[cfg(feature = "transport")]
 #[doc(inline)]
 pub use segur_transport as transport;
+
+#[cfg(feature = "cda")]
+#[doc(inline)]
+pub use segur_cda as cda;

@@ -1,0 +1,11 @@
+#![doc = include_str!("../README.md")]
+
+mod base64;
+mod error;
+pub mod model;
+mod parse;
+
+pub use base64::Base64Error;
+pub use error::{Error, Limit, ParseError, ParseErrorKind};
+pub use model::*;
+pub use parse::{Limits, MAX_DEPTH_CAP, parse, parse_str, parse_with};

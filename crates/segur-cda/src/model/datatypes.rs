@@ -1,0 +1,467 @@
+//! HL7 v3 data types (II, CD, ED, PN, AD, TEL) and the generic element kept for unknown content.
+
+use std::borrow::Cow;
+use std::io::Write;
+
+use super::owned::{IntoStatic, owned_struct};
+use crate::base64::{Base64Error, decode_to};
+
+/// A namespace-resolved element or attribute name.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct QName<'a> {
+    /// The namespace URI (`None` for an unprefixed attribute or an element in no namespace).
+    pub namespace: Option<Cow<'a, str>>,
+    /// The local name.
+    pub local: Cow<'a, str>,
+}
+owned_struct!(QName { namespace, local });
+
+impl<'a> QName<'a> {
+    /// A name in the given namespace.
+    pub fn new(namespace: impl Into<Cow<'a, str>>, local: impl Into<Cow<'a, str>>) -> Self {
+        Self {
+            namespace: Some(namespace.into()),
+            local: local.into(),
+        }
+    }
+
+    /// A name in the HL7 v3 namespace (`urn:hl7-org:v3`), e.g. the `CD` of `xsi:type="CD"`.
+    pub fn hl7(local: impl Into<Cow<'a, str>>) -> Self {
+        Self::new(super::HL7_NS, local)
+    }
+
+    /// `true` when this is `local` in the HL7 v3 namespace.
+    pub fn is_hl7(&self, local: &str) -> bool {
+        self.namespace.as_deref() == Some(super::HL7_NS) && self.local == local
+    }
+}
+
+/// An attribute of a generic [`Element`] (namespace declarations are not kept: names are
+/// resolved).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Attribute<'a> {
+    /// The resolved name.
+    pub name: QName<'a>,
+    /// The value, with entity and character references decoded.
+    pub value: Cow<'a, str>,
+}
+owned_struct!(Attribute { name, value });
+
+/// A child of a generic [`Element`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Node<'a> {
+    /// A child element.
+    Element(Element<'a>),
+    /// Character data (references decoded, CDATA included), never whitespace-only.
+    Text(Cow<'a, str>),
+}
+
+impl IntoStatic for Node<'_> {
+    type Static = Node<'static>;
+    fn into_static(self) -> Node<'static> {
+        match self {
+            Node::Element(e) => Node::Element(e.into_owned()),
+            Node::Text(t) => Node::Text(t.into_static()),
+        }
+    }
+}
+
+/// An element the typed model does not know (an extension such as `sdtc:deceasedInd`, a
+/// `referenceRange`, ...), kept whole.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Element<'a> {
+    /// The resolved element name.
+    pub name: QName<'a>,
+    /// `xsi:type`, resolved against the namespaces in scope (not repeated in `attributes`).
+    pub xsi_type: Option<QName<'a>>,
+    /// The other attributes, in document order.
+    pub attributes: Vec<Attribute<'a>>,
+    /// Child elements and non-blank text, in document order.
+    pub children: Vec<Node<'a>>,
+}
+owned_struct!(Element {
+    name,
+    xsi_type,
+    attributes,
+    children
+});
+
+impl<'a> Element<'a> {
+    /// An empty element with this name.
+    pub fn new(name: QName<'a>) -> Self {
+        Self {
+            name,
+            ..Self::default()
+        }
+    }
+
+    /// The value of the unqualified attribute `local`, if present.
+    pub fn attr(&self, local: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|a| a.name.namespace.is_none() && a.name.local == local)
+            .map(|a| a.value.as_ref())
+    }
+
+    /// The child elements, in order.
+    pub fn child_elements(&self) -> impl Iterator<Item = &Element<'a>> {
+        self.children.iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            Node::Text(_) => None,
+        })
+    }
+
+    /// The first child element in the HL7 namespace with this local name.
+    pub fn child(&self, local: &str) -> Option<&Element<'a>> {
+        self.child_elements().find(|e| e.name.is_hl7(local))
+    }
+
+    /// The concatenated direct text children.
+    pub fn text(&self) -> Cow<'_, str> {
+        let mut texts = self.children.iter().filter_map(|n| match n {
+            Node::Text(t) => Some(t.as_ref()),
+            Node::Element(_) => None,
+        });
+        match (texts.next(), texts.next()) {
+            (None, _) => Cow::Borrowed(""),
+            (Some(one), None) => Cow::Borrowed(one),
+            (Some(a), Some(b)) => {
+                let mut s = format!("{a}{b}");
+                texts.for_each(|t| s.push_str(t));
+                Cow::Owned(s)
+            }
+        }
+    }
+}
+
+/// An instance identifier (II): `root` (an OID or UUID) and optional `extension`.
+///
+/// Patient identifiers stay generic IIs; [`Ii::is_ins`] tells whether the root is one of the INS
+/// OIDs, and `segur_ins::Ins::from_cda_id(root, extension)` interprets such an id.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Ii<'a> {
+    /// `@root`.
+    pub root: Option<Cow<'a, str>>,
+    /// `@extension`.
+    pub extension: Option<Cow<'a, str>>,
+    /// `@assigningAuthorityName`.
+    pub assigning_authority_name: Option<Cow<'a, str>>,
+    /// `@displayable`.
+    pub displayable: Option<Cow<'a, str>>,
+    /// `@nullFlavor`.
+    pub null_flavor: Option<Cow<'a, str>>,
+}
+owned_struct!(Ii {
+    root,
+    extension,
+    assigning_authority_name,
+    displayable,
+    null_flavor
+});
+
+/// The OIDs under which a patient id is an INS (INS-NIR, INS-NIA, INS-NIR de test, INS-NIR de
+/// démonstration), as listed by the CI-SIS header rules.
+pub const INS_ROOTS: [&str; 4] = [
+    "1.2.250.1.213.1.4.8",
+    "1.2.250.1.213.1.4.9",
+    "1.2.250.1.213.1.4.10",
+    "1.2.250.1.213.1.4.11",
+];
+
+impl<'a> Ii<'a> {
+    /// An id with a root and no extension.
+    pub fn new(root: impl Into<Cow<'a, str>>) -> Self {
+        Self {
+            root: Some(root.into()),
+            ..Self::default()
+        }
+    }
+
+    /// An id with a root and an extension.
+    pub fn with_extension(root: impl Into<Cow<'a, str>>, ext: impl Into<Cow<'a, str>>) -> Self {
+        Self {
+            root: Some(root.into()),
+            extension: Some(ext.into()),
+            ..Self::default()
+        }
+    }
+
+    /// `root^extension`, or `root` without extension (empty when the root is missing).
+    pub fn to_caret_string(&self) -> String {
+        let root = self.root.as_deref().unwrap_or("");
+        match &self.extension {
+            Some(ext) => format!("{root}^{ext}"),
+            None => root.to_owned(),
+        }
+    }
+
+    /// `true` when the root is an INS OID (see [`INS_ROOTS`]).
+    pub fn is_ins(&self) -> bool {
+        self.root.as_deref().is_some_and(|r| INS_ROOTS.contains(&r))
+    }
+}
+
+/// A coded value (CD, CE, CV, CS): code, code system, display name, translations.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Code<'a> {
+    /// `@code`.
+    pub code: Option<Cow<'a, str>>,
+    /// `@codeSystem` (an OID).
+    pub code_system: Option<Cow<'a, str>>,
+    /// `@codeSystemName`.
+    pub code_system_name: Option<Cow<'a, str>>,
+    /// `@codeSystemVersion`.
+    pub code_system_version: Option<Cow<'a, str>>,
+    /// `@displayName`.
+    pub display_name: Option<Cow<'a, str>>,
+    /// `@nullFlavor`.
+    pub null_flavor: Option<Cow<'a, str>>,
+    /// `originalText`.
+    pub original_text: Option<Ed<'a>>,
+    /// `translation` children.
+    pub translations: Vec<Code<'a>>,
+    /// Other children (`qualifier`, extensions).
+    pub extensions: Vec<Element<'a>>,
+}
+owned_struct!(Code {
+    code,
+    code_system,
+    code_system_name,
+    code_system_version,
+    display_name,
+    null_flavor,
+    original_text,
+    translations,
+    extensions,
+});
+
+impl<'a> Code<'a> {
+    /// A code in a code system.
+    pub fn new(code: impl Into<Cow<'a, str>>, code_system: impl Into<Cow<'a, str>>) -> Self {
+        Self {
+            code: Some(code.into()),
+            code_system: Some(code_system.into()),
+            ..Self::default()
+        }
+    }
+
+    /// The same code with a display name.
+    #[must_use]
+    pub fn with_display_name(mut self, display_name: impl Into<Cow<'a, str>>) -> Self {
+        self.display_name = Some(display_name.into());
+        self
+    }
+
+    /// A code holding only a `@code` (a CS such as `realmCode` or `languageCode`).
+    pub fn simple(code: impl Into<Cow<'a, str>>) -> Self {
+        Self {
+            code: Some(code.into()),
+            ..Self::default()
+        }
+    }
+}
+
+/// Encapsulated data (ED): text or base64 content with a media type, or a reference.
+///
+/// The content is the element's character data kept as written: for a base64 payload it is a
+/// borrowed span of the input, decoded only on demand ([`Ed::decode`], [`Ed::decode_to`]).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Ed<'a> {
+    /// `@mediaType`.
+    pub media_type: Option<Cow<'a, str>>,
+    /// `@representation` (`B64` or `TXT`).
+    pub representation: Option<Cow<'a, str>>,
+    /// `@compression` (e.g. `DF`).
+    pub compression: Option<Cow<'a, str>>,
+    /// `@language`.
+    pub language: Option<Cow<'a, str>>,
+    /// `@nullFlavor`.
+    pub null_flavor: Option<Cow<'a, str>>,
+    /// `reference/@value` (e.g. `#doc-1`).
+    pub reference: Option<Cow<'a, str>>,
+    /// The character data (references decoded; empty when there is none).
+    pub content: Cow<'a, str>,
+    /// Other children (e.g. `thumbnail`).
+    pub extensions: Vec<Element<'a>>,
+}
+owned_struct!(Ed {
+    media_type,
+    representation,
+    compression,
+    language,
+    null_flavor,
+    reference,
+    content,
+    extensions,
+});
+
+impl Ed<'_> {
+    /// `true` when `@representation` is `B64`.
+    pub fn is_base64(&self) -> bool {
+        self.representation.as_deref() == Some("B64")
+    }
+
+    /// Decodes the base64 content (whitespace ignored) into a new buffer.
+    ///
+    /// # Errors
+    /// [`Base64Error`] when the content is not valid base64.
+    pub fn decode(&self) -> Result<Vec<u8>, Base64Error> {
+        let mut out = Vec::with_capacity(self.content.len() / 4 * 3);
+        self.decode_to(&mut out)?;
+        Ok(out)
+    }
+
+    /// Decodes the base64 content to a writer, in chunks, without buffering the whole payload.
+    /// Returns the number of bytes written.
+    ///
+    /// # Errors
+    /// [`Base64Error`] when the content is not valid base64 or the writer fails.
+    pub fn decode_to<W: Write>(&self, writer: W) -> Result<u64, Base64Error> {
+        decode_to(self.content.as_bytes(), writer)
+    }
+}
+
+/// A person name (PN): ordered parts.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Name<'a> {
+    /// `@use`.
+    pub use_: Option<Cow<'a, str>>,
+    /// `@nullFlavor`.
+    pub null_flavor: Option<Cow<'a, str>>,
+    /// The parts, in document order.
+    pub parts: Vec<NamePart<'a>>,
+}
+owned_struct!(Name {
+    use_,
+    null_flavor,
+    parts
+});
+
+impl Name<'_> {
+    /// The first part of this kind (and, if given, with this qualifier).
+    pub fn part(&self, kind: NamePartKind, qualifier: Option<&str>) -> Option<&str> {
+        self.parts
+            .iter()
+            .find(|p| {
+                p.kind == kind && (qualifier.is_none() || p.qualifier.as_deref() == qualifier)
+            })
+            .map(|p| p.value.as_ref())
+    }
+}
+
+/// The kind of a [`NamePart`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NamePartKind {
+    /// `family`.
+    Family,
+    /// `given`.
+    Given,
+    /// `prefix` (civility, e.g. `MME`).
+    Prefix,
+    /// `suffix` (title, e.g. `DR`).
+    Suffix,
+    /// `delimiter`.
+    Delimiter,
+    /// Free text directly inside the name.
+    Text,
+}
+
+impl NamePartKind {
+    /// The element local name (`family`, ...); `None` for free text.
+    pub fn element_name(self) -> Option<&'static str> {
+        match self {
+            Self::Family => Some("family"),
+            Self::Given => Some("given"),
+            Self::Prefix => Some("prefix"),
+            Self::Suffix => Some("suffix"),
+            Self::Delimiter => Some("delimiter"),
+            Self::Text => None,
+        }
+    }
+}
+
+impl IntoStatic for NamePartKind {
+    type Static = Self;
+    fn into_static(self) -> Self {
+        self
+    }
+}
+
+/// One part of a [`Name`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamePart<'a> {
+    /// Family, given, ...
+    pub kind: NamePartKind,
+    /// The text.
+    pub value: Cow<'a, str>,
+    /// `@qualifier` (`BR` birth name, `CL` used name, ...).
+    pub qualifier: Option<Cow<'a, str>>,
+}
+owned_struct!(NamePart {
+    kind,
+    value,
+    qualifier
+});
+
+impl<'a> NamePart<'a> {
+    /// A part without qualifier.
+    pub fn new(kind: NamePartKind, value: impl Into<Cow<'a, str>>) -> Self {
+        Self {
+            kind,
+            value: value.into(),
+            qualifier: None,
+        }
+    }
+}
+
+/// A postal address (AD): ordered parts.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Addr<'a> {
+    /// `@use`.
+    pub use_: Option<Cow<'a, str>>,
+    /// `@nullFlavor`.
+    pub null_flavor: Option<Cow<'a, str>>,
+    /// The parts, in document order.
+    pub parts: Vec<AddrPart<'a>>,
+}
+owned_struct!(Addr {
+    use_,
+    null_flavor,
+    parts
+});
+
+impl Addr<'_> {
+    /// The first part with this element name (`city`, `postalCode`, `county`, ...).
+    pub fn part(&self, name: &str) -> Option<&str> {
+        self.parts
+            .iter()
+            .find(|p| p.name.as_deref() == Some(name))
+            .map(|p| p.value.as_ref())
+    }
+}
+
+/// One part of an [`Addr`].
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct AddrPart<'a> {
+    /// The element local name (`streetAddressLine`, `city`, ...); `None` for free text.
+    pub name: Option<Cow<'a, str>>,
+    /// The text.
+    pub value: Cow<'a, str>,
+}
+owned_struct!(AddrPart { name, value });
+
+/// A telecommunication address (TEL).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Telecom<'a> {
+    /// `@value` (`tel:...`, `mailto:...`).
+    pub value: Option<Cow<'a, str>>,
+    /// `@use`.
+    pub use_: Option<Cow<'a, str>>,
+    /// `@nullFlavor`.
+    pub null_flavor: Option<Cow<'a, str>>,
+}
+owned_struct!(Telecom {
+    value,
+    use_,
+    null_flavor
+});

@@ -1,0 +1,52 @@
+//! The CDA document model: plain data, borrowed from the parsed input.
+//!
+//! Every string is a [`Cow<'a, str>`](Cow): the parser borrows it from the input when the source
+//! text needed no decoding (the common case) and owns it otherwise (entity references, transcoded
+//! input). [`Document::into_owned`] turns a borrowed document into a `Document<'static>`.
+//!
+//! The model is deliberately regular so that a builder can construct it and a serialiser can write
+//! it back:
+//! * data types: [`Ii`] (identifiers), [`Code`] (CD/CE/CS), [`Time`] (TS and IVL_TS, with
+//!   [`Timestamp`] for the parsed value), [`Name`], [`Addr`], [`Telecom`], [`Ed`] (encapsulated
+//!   data, e.g. a base64 PDF kept as a borrowed span);
+//! * every header participation (author, custodian, legalAuthenticator, performer, ...) is a
+//!   [`Participation`] holding one [`Role`] (assignedAuthor, assignedEntity, patientRole, ...)
+//!   which holds the played entities ([`Person`], [`Patient`], [`Device`], [`Organization`]);
+//! * the body is a [`Body`]: [`NonXmlBody`] (N1) or [`StructuredBody`] (N3) made of [`Section`]s
+//!   whose entries are generic [`ClinicalStatement`]s;
+//! * whatever the typed model does not know is kept as a generic [`Element`] in the `extensions`
+//!   field of the enclosing struct (namespaces resolved to URIs), never dropped.
+//!
+//! Whitespace-only text between elements is not kept; comments and processing instructions are
+//! not part of the model.
+
+mod body;
+mod datatypes;
+mod header;
+mod owned;
+mod time;
+
+pub use body::{
+    Body, ClinicalStatement, Entry, Narrative, NonXmlBody, Relationship, Section, StatementKind,
+    StructuredBody,
+};
+pub use datatypes::{
+    Addr, AddrPart, Attribute, Code, Ed, Element, INS_ROOTS, Ii, Name, NamePart, NamePartKind,
+    Node, QName, Telecom,
+};
+pub use header::{
+    ComponentOf, Consent, Device, Document, HealthCareFacility, InFulfillmentOf, Order,
+    Organization, ParentDocument, Participation, Patient, Person, Place, RelatedDocument, Role,
+    ServiceEvent,
+};
+pub use time::{Precision, Time, Timestamp, TimestampError};
+
+#[cfg(doc)]
+use std::borrow::Cow;
+
+/// The HL7 v3 namespace, `urn:hl7-org:v3`, in which every CDA element lives.
+pub const HL7_NS: &str = "urn:hl7-org:v3";
+/// The XML Schema instance namespace (`xsi:type`).
+pub const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
+/// The HL7 SDTC extension namespace (`sdtc:`).
+pub const SDTC_NS: &str = "urn:hl7-org:sdtc";

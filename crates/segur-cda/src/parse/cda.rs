@@ -1,0 +1,759 @@
+//! The typed CDA parser: one function per model type, each consuming the element it is given.
+
+use std::borrow::Cow;
+
+use super::reader::{Item, Reader, Start, decode};
+use crate::error::{ParseError, ParseErrorKind};
+use crate::model::{
+    Addr, AddrPart, Body, ClinicalStatement, Code, ComponentOf, Consent, Device, Document, Ed,
+    Entry, HealthCareFacility, Ii, InFulfillmentOf, Name, NamePart, NamePartKind, Narrative,
+    NonXmlBody, Order, Organization, ParentDocument, Participation, Patient, Person, Place, QName,
+    RelatedDocument, Relationship, Role, Section, ServiceEvent, StatementKind, StructuredBody,
+    Telecom, Time,
+};
+
+type Res<T> = Result<T, ParseError>;
+
+fn is_blank(s: &str) -> bool {
+    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+/// Reads the root: a `ClinicalDocument`, or a wrapper holding one.
+pub(super) fn document<'a>(r: &mut Reader<'a>, root: Start<'a>) -> Res<Document<'a>> {
+    if root.is_hl7() && root.local == "ClinicalDocument" {
+        return clinical_document(r, root, None);
+    }
+    let wrapper = QName {
+        namespace: root.ns.map(Cow::Borrowed),
+        local: Cow::Borrowed(root.local),
+    };
+    loop {
+        match r.next_item()? {
+            Item::Child(s) if s.is_hl7() && s.local == "ClinicalDocument" => {
+                let doc = clinical_document(r, s, Some(wrapper))?;
+                while r.depth() > 0 {
+                    r.skip()?;
+                }
+                return Ok(doc);
+            }
+            Item::End(offset) if r.depth() == 0 => {
+                return Err(r.error(
+                    ParseErrorKind::NotClinicalDocument {
+                        root: root.local.to_owned(),
+                    },
+                    offset,
+                ));
+            }
+            Item::Text {
+                raw,
+                needs_decoding: true,
+                offset,
+            } => {
+                decode(raw, false).map_err(|k| r.error(k, offset))?;
+            }
+            _ => {}
+        }
+    }
+}
+
+fn clinical_document<'a>(
+    r: &mut Reader<'a>,
+    s: Start<'a>,
+    wrapper: Option<QName<'a>>,
+) -> Res<Document<'a>> {
+    let mut d = Document {
+        wrapper,
+        class_code: r.attr("classCode", s.offset)?,
+        mood_code: r.attr("moodCode", s.offset)?,
+        ..Document::default()
+    };
+    while let Some(c) = r.next_child()? {
+        if !c.is_hl7() {
+            d.extensions.push(r.capture(c)?);
+            continue;
+        }
+        match c.local {
+            "realmCode" => d.realm_codes.push(code(r, c)?),
+            "typeId" => d.type_id = Some(ii(r, c)?),
+            "templateId" => d.template_ids.push(ii(r, c)?),
+            "id" => d.id = Some(ii(r, c)?),
+            "code" => d.code = Some(code(r, c)?),
+            "title" => d.title = Some(r.text()?),
+            "effectiveTime" => d.effective_time = Some(time(r, c)?),
+            "confidentialityCode" => d.confidentiality_code = Some(code(r, c)?),
+            "languageCode" => d.language_code = Some(code(r, c)?),
+            "setId" => d.set_id = Some(ii(r, c)?),
+            "versionNumber" => d.version_number = value_attr(r, c)?,
+            "recordTarget" => d.record_targets.push(participation(r, c)?),
+            "author" => d.authors.push(participation(r, c)?),
+            "dataEnterer" => d.data_enterer = Some(participation(r, c)?),
+            "informant" => d.informants.push(participation(r, c)?),
+            "custodian" => d.custodian = Some(participation(r, c)?),
+            "informationRecipient" => d.information_recipients.push(participation(r, c)?),
+            "legalAuthenticator" => d.legal_authenticator = Some(participation(r, c)?),
+            "authenticator" => d.authenticators.push(participation(r, c)?),
+            "participant" => d.participants.push(participation(r, c)?),
+            "inFulfillmentOf" => d.in_fulfillment_of.push(in_fulfillment_of(r, c)?),
+            "documentationOf" => {
+                while let Some(e) = r.next_child()? {
+                    if e.is_hl7() && e.local == "serviceEvent" {
+                        d.documentation_of.push(service_event(r, e)?);
+                    } else {
+                        d.extensions.push(r.capture(e)?);
+                    }
+                }
+            }
+            "relatedDocument" => d.related_documents.push(related_document(r, c)?),
+            "authorization" => {
+                while let Some(e) = r.next_child()? {
+                    if e.is_hl7() && e.local == "consent" {
+                        d.authorizations.push(consent(r, e)?);
+                    } else {
+                        d.extensions.push(r.capture(e)?);
+                    }
+                }
+            }
+            "componentOf" => {
+                while let Some(e) = r.next_child()? {
+                    if e.is_hl7() && e.local == "encompassingEncounter" {
+                        d.component_of = Some(encounter(r, e)?);
+                    } else {
+                        d.extensions.push(r.capture(e)?);
+                    }
+                }
+            }
+            "component" => {
+                while let Some(e) = r.next_child()? {
+                    match (e.is_hl7(), e.local) {
+                        (true, "nonXMLBody") => d.body = Some(Body::NonXml(non_xml_body(r, e)?)),
+                        (true, "structuredBody") => {
+                            d.body = Some(Body::Structured(structured_body(r, e)?));
+                        }
+                        _ => d.extensions.push(r.capture(e)?),
+                    }
+                }
+            }
+            _ => d.extensions.push(r.capture(c)?),
+        }
+    }
+    Ok(d)
+}
+
+/// `@value` of an element without meaningful children (`versionNumber`).
+fn value_attr<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Option<Cow<'a, str>>> {
+    let v = r.attr("value", s.offset)?;
+    r.skip()?;
+    Ok(v)
+}
+
+fn ii<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Ii<'a>> {
+    let o = s.offset;
+    let id = Ii {
+        root: r.attr("root", o)?,
+        extension: r.attr("extension", o)?,
+        assigning_authority_name: r.attr("assigningAuthorityName", o)?,
+        displayable: r.attr("displayable", o)?,
+        null_flavor: r.attr("nullFlavor", o)?,
+    };
+    r.skip()?;
+    Ok(id)
+}
+
+fn code<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Code<'a>> {
+    let o = s.offset;
+    let mut c = Code {
+        code: r.attr("code", o)?,
+        code_system: r.attr("codeSystem", o)?,
+        code_system_name: r.attr("codeSystemName", o)?,
+        code_system_version: r.attr("codeSystemVersion", o)?,
+        display_name: r.attr("displayName", o)?,
+        null_flavor: r.attr("nullFlavor", o)?,
+        ..Code::default()
+    };
+    while let Some(e) = r.next_child()? {
+        match (e.is_hl7(), e.local) {
+            (true, "originalText") => c.original_text = Some(ed(r, e)?),
+            (true, "translation") => c.translations.push(code(r, e)?),
+            _ => c.extensions.push(r.capture(e)?),
+        }
+    }
+    Ok(c)
+}
+
+fn ed<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Ed<'a>> {
+    let o = s.offset;
+    let mut e = Ed {
+        media_type: r.attr("mediaType", o)?,
+        representation: r.attr("representation", o)?,
+        compression: r.attr("compression", o)?,
+        language: r.attr("language", o)?,
+        null_flavor: r.attr("nullFlavor", o)?,
+        ..Ed::default()
+    };
+    let mut content: Option<Cow<'a, str>> = None;
+    loop {
+        match r.next_item()? {
+            Item::End(_) => break,
+            Item::Child(c) if c.is_hl7() && c.local == "reference" => {
+                e.reference = r.attr("value", c.offset)?;
+                r.skip()?;
+            }
+            Item::Child(c) => e.extensions.push(r.capture(c)?),
+            Item::Text {
+                raw,
+                needs_decoding,
+                offset,
+            } => {
+                let t = if needs_decoding {
+                    decode(raw, false).map_err(|k| r.error(k, offset))?
+                } else {
+                    Cow::Borrowed(raw)
+                };
+                content = Some(match content {
+                    None => t,
+                    Some(prev) => Cow::Owned(prev.into_owned() + &t),
+                });
+            }
+        }
+    }
+    // whitespace around a reference or children is layout, not content
+    e.content = match content {
+        Some(t) if !(is_blank(&t) && (e.reference.is_some() || !e.extensions.is_empty())) => t,
+        _ => Cow::Borrowed(""),
+    };
+    Ok(e)
+}
+
+fn time<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Time<'a>> {
+    let o = s.offset;
+    let mut t = Time {
+        xsi_type: r.xsi_type(o)?,
+        value: r.attr("value", o)?,
+        null_flavor: r.attr("nullFlavor", o)?,
+        ..Time::default()
+    };
+    while let Some(e) = r.next_child()? {
+        match (e.is_hl7(), e.local) {
+            (true, "low") => t.low = Some(Box::new(time(r, e)?)),
+            (true, "high") => t.high = Some(Box::new(time(r, e)?)),
+            (true, "center") => t.center = Some(Box::new(time(r, e)?)),
+            _ => t.extensions.push(r.capture(e)?),
+        }
+    }
+    Ok(t)
+}
+
+fn name<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Name<'a>> {
+    let mut n = Name {
+        use_: r.attr("use", s.offset)?,
+        null_flavor: r.attr("nullFlavor", s.offset)?,
+        parts: Vec::new(),
+    };
+    loop {
+        match r.next_item()? {
+            Item::End(_) => return Ok(n),
+            Item::Child(c) => {
+                let kind = match (c.is_hl7(), c.local) {
+                    (true, "family") => NamePartKind::Family,
+                    (true, "given") => NamePartKind::Given,
+                    (true, "prefix") => NamePartKind::Prefix,
+                    (true, "suffix") => NamePartKind::Suffix,
+                    (true, "delimiter") => NamePartKind::Delimiter,
+                    _ => {
+                        r.skip()?;
+                        continue;
+                    }
+                };
+                let qualifier = r.attr("qualifier", c.offset)?;
+                let value = r.text()?;
+                n.parts.push(NamePart {
+                    kind,
+                    value,
+                    qualifier,
+                });
+            }
+            Item::Text {
+                raw,
+                needs_decoding,
+                offset,
+            } => {
+                if !is_blank(raw) {
+                    let t = decode(raw, false).map_err(|k| r.error(k, offset))?;
+                    let _ = needs_decoding;
+                    n.parts.push(NamePart {
+                        kind: NamePartKind::Text,
+                        value: trim_cow(t),
+                        qualifier: None,
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn trim_cow(t: Cow<'_, str>) -> Cow<'_, str> {
+    match t {
+        Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+        Cow::Owned(o) => Cow::Owned(o.trim().to_owned()),
+    }
+}
+
+fn addr<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Addr<'a>> {
+    let mut a = Addr {
+        use_: r.attr("use", s.offset)?,
+        null_flavor: r.attr("nullFlavor", s.offset)?,
+        parts: Vec::new(),
+    };
+    loop {
+        match r.next_item()? {
+            Item::End(_) => return Ok(a),
+            Item::Child(c) => {
+                if c.is_hl7() && c.local != "useablePeriod" {
+                    let value = r.text()?;
+                    a.parts.push(AddrPart {
+                        name: Some(Cow::Borrowed(c.local)),
+                        value,
+                    });
+                } else {
+                    r.skip()?;
+                }
+            }
+            Item::Text { raw, offset, .. } => {
+                if !is_blank(raw) {
+                    let t = decode(raw, false).map_err(|k| r.error(k, offset))?;
+                    a.parts.push(AddrPart {
+                        name: None,
+                        value: trim_cow(t),
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn telecom<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Telecom<'a>> {
+    let t = Telecom {
+        value: r.attr("value", s.offset)?,
+        use_: r.attr("use", s.offset)?,
+        null_flavor: r.attr("nullFlavor", s.offset)?,
+    };
+    r.skip()?;
+    Ok(t)
+}
+
+fn participation<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Participation<'a>> {
+    let mut p = Participation {
+        tag: Cow::Borrowed(s.local),
+        type_code: r.attr("typeCode", s.offset)?,
+        context_control_code: r.attr("contextControlCode", s.offset)?,
+        ..Participation::default()
+    };
+    while let Some(c) = r.next_child()? {
+        if !c.is_hl7() {
+            p.extensions.push(r.capture(c)?);
+            continue;
+        }
+        match c.local {
+            "templateId" => p.template_ids.push(ii(r, c)?),
+            "functionCode" => p.function_code = Some(code(r, c)?),
+            "time" => p.time = Some(time(r, c)?),
+            "signatureCode" => p.signature_code = Some(code(r, c)?),
+            "awarenessCode" | "realmCode" | "typeId" => p.extensions.push(r.capture(c)?),
+            _ if p.role.is_none() => p.role = Some(role(r, c)?),
+            _ => p.extensions.push(r.capture(c)?),
+        }
+    }
+    Ok(p)
+}
+
+fn role<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Role<'a>> {
+    let mut ro = Role {
+        tag: Cow::Borrowed(s.local),
+        class_code: r.attr("classCode", s.offset)?,
+        ..Role::default()
+    };
+    while let Some(c) = r.next_child()? {
+        if !c.is_hl7() {
+            ro.extensions.push(r.capture(c)?);
+            continue;
+        }
+        match c.local {
+            "templateId" => ro.template_ids.push(ii(r, c)?),
+            "id" => ro.ids.push(ii(r, c)?),
+            "code" => ro.code = Some(code(r, c)?),
+            "addr" => ro.addrs.push(addr(r, c)?),
+            "telecom" => ro.telecoms.push(telecom(r, c)?),
+            "assignedPerson" | "associatedPerson" | "informationRecipient" | "relatedPerson"
+                if ro.person.is_none() =>
+            {
+                ro.person = Some(person(r, c)?);
+            }
+            "patient" if ro.patient.is_none() => ro.patient = Some(patient(r, c)?),
+            "assignedAuthoringDevice" if ro.device.is_none() => ro.device = Some(device(r, c)?),
+            "representedOrganization"
+            | "scopingOrganization"
+            | "receivedOrganization"
+            | "representedCustodianOrganization"
+            | "providerOrganization"
+                if ro.organization.is_none() =>
+            {
+                ro.organization = Some(organization(r, c)?);
+            }
+            _ => ro.extensions.push(r.capture(c)?),
+        }
+    }
+    Ok(ro)
+}
+
+fn person<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Person<'a>> {
+    let mut p = Person {
+        class_code: r.attr("classCode", s.offset)?,
+        ..Person::default()
+    };
+    while let Some(c) = r.next_child()? {
+        if c.is_hl7() && c.local == "name" {
+            p.names.push(name(r, c)?);
+        } else {
+            p.extensions.push(r.capture(c)?);
+        }
+    }
+    Ok(p)
+}
+
+fn patient<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Patient<'a>> {
+    let mut p = Patient::default();
+    while let Some(c) = r.next_child()? {
+        match (c.is_hl7(), c.local) {
+            (true, "name") => p.names.push(name(r, c)?),
+            (true, "administrativeGenderCode") => p.administrative_gender_code = Some(code(r, c)?),
+            (true, "birthTime") => p.birth_time = Some(time(r, c)?),
+            (true, "maritalStatusCode") => p.marital_status_code = Some(code(r, c)?),
+            (true, "birthplace") => {
+                while let Some(e) = r.next_child()? {
+                    if e.is_hl7() && e.local == "place" {
+                        p.birthplace = Some(place(r, e)?);
+                    } else {
+                        p.extensions.push(r.capture(e)?);
+                    }
+                }
+            }
+            _ => p.extensions.push(r.capture(c)?),
+        }
+    }
+    Ok(p)
+}
+
+fn device<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Device<'a>> {
+    let mut d = Device::default();
+    while let Some(c) = r.next_child()? {
+        match (c.is_hl7(), c.local) {
+            (true, "manufacturerModelName") => d.manufacturer_model_name = Some(r.text()?),
+            (true, "softwareName") => d.software_name = Some(r.text()?),
+            _ => d.extensions.push(r.capture(c)?),
+        }
+    }
+    Ok(d)
+}
+
+fn organization<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Organization<'a>> {
+    let mut o = Organization::default();
+    while let Some(c) = r.next_child()? {
+        match (c.is_hl7(), c.local) {
+            (true, "id") => o.ids.push(ii(r, c)?),
+            (true, "name") => o.names.push(r.text()?),
+            (true, "telecom") => o.telecoms.push(telecom(r, c)?),
+            (true, "addr") => o.addrs.push(addr(r, c)?),
+            (true, "standardIndustryClassCode") => {
+                o.standard_industry_class_code = Some(code(r, c)?)
+            }
+            _ => o.extensions.push(r.capture(c)?),
+        }
+    }
+    Ok(o)
+}
+
+fn place<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Place<'a>> {
+    let mut p = Place::default();
+    while let Some(c) = r.next_child()? {
+        match (c.is_hl7(), c.local) {
+            (true, "name") => p.name = Some(r.text()?),
+            (true, "addr") => p.addr = Some(addr(r, c)?),
+            _ => p.extensions.push(r.capture(c)?),
+        }
+    }
+    Ok(p)
+}
+
+fn in_fulfillment_of<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<InFulfillmentOf<'a>> {
+    let mut f = InFulfillmentOf {
+        type_code: r.attr("typeCode", s.offset)?,
+        order: None,
+    };
+    while let Some(c) = r.next_child()? {
+        if c.is_hl7() && c.local == "order" && f.order.is_none() {
+            let mut o = Order::default();
+            while let Some(e) = r.next_child()? {
+                match (e.is_hl7(), e.local) {
+                    (true, "id") => o.ids.push(ii(r, e)?),
+                    (true, "code") => o.code = Some(code(r, e)?),
+                    (true, "priorityCode") => o.priority_code = Some(code(r, e)?),
+                    _ => o.extensions.push(r.capture(e)?),
+                }
+            }
+            f.order = Some(o);
+        } else {
+            r.skip()?;
+        }
+    }
+    Ok(f)
+}
+
+fn service_event<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<ServiceEvent<'a>> {
+    let mut e = ServiceEvent {
+        class_code: r.attr("classCode", s.offset)?,
+        ..ServiceEvent::default()
+    };
+    while let Some(c) = r.next_child()? {
+        match (c.is_hl7(), c.local) {
+            (true, "templateId") => e.template_ids.push(ii(r, c)?),
+            (true, "id") => e.ids.push(ii(r, c)?),
+            (true, "code") => e.code = Some(code(r, c)?),
+            (true, "effectiveTime") => e.effective_time = Some(time(r, c)?),
+            (true, "performer") => e.performers.push(participation(r, c)?),
+            _ => e.extensions.push(r.capture(c)?),
+        }
+    }
+    Ok(e)
+}
+
+fn related_document<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<RelatedDocument<'a>> {
+    let mut d = RelatedDocument {
+        type_code: r.attr("typeCode", s.offset)?,
+        parent_document: None,
+    };
+    while let Some(c) = r.next_child()? {
+        if c.is_hl7() && c.local == "parentDocument" && d.parent_document.is_none() {
+            let mut p = ParentDocument::default();
+            while let Some(e) = r.next_child()? {
+                match (e.is_hl7(), e.local) {
+                    (true, "id") => p.ids.push(ii(r, e)?),
+                    (true, "code") => p.code = Some(code(r, e)?),
+                    (true, "setId") => p.set_id = Some(ii(r, e)?),
+                    (true, "versionNumber") => p.version_number = value_attr(r, e)?,
+                    _ => p.extensions.push(r.capture(e)?),
+                }
+            }
+            d.parent_document = Some(p);
+        } else {
+            r.skip()?;
+        }
+    }
+    Ok(d)
+}
+
+fn consent<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Consent<'a>> {
+    let mut c = Consent::default();
+    while let Some(e) = r.next_child()? {
+        match (e.is_hl7(), e.local) {
+            (true, "templateId") => c.template_ids.push(ii(r, e)?),
+            (true, "id") => c.ids.push(ii(r, e)?),
+            (true, "code") => c.code = Some(code(r, e)?),
+            (true, "statusCode") => c.status_code = Some(code(r, e)?),
+            _ => c.extensions.push(r.capture(e)?),
+        }
+    }
+    Ok(c)
+}
+
+fn encounter<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<ComponentOf<'a>> {
+    let mut enc = ComponentOf::default();
+    while let Some(c) = r.next_child()? {
+        match (c.is_hl7(), c.local) {
+            (true, "id") => enc.ids.push(ii(r, c)?),
+            (true, "code") => enc.code = Some(code(r, c)?),
+            (true, "effectiveTime") => enc.effective_time = Some(time(r, c)?),
+            (true, "dischargeDispositionCode") => {
+                enc.discharge_disposition_code = Some(code(r, c)?)
+            }
+            (true, "responsibleParty") => enc.responsible_party = Some(participation(r, c)?),
+            (true, "encounterParticipant") => enc.encounter_participants.push(participation(r, c)?),
+            (true, "location") => {
+                while let Some(e) = r.next_child()? {
+                    if e.is_hl7() && e.local == "healthCareFacility" {
+                        enc.health_care_facility = Some(facility(r, e)?);
+                    } else {
+                        enc.extensions.push(r.capture(e)?);
+                    }
+                }
+            }
+            _ => enc.extensions.push(r.capture(c)?),
+        }
+    }
+    Ok(enc)
+}
+
+fn facility<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<HealthCareFacility<'a>> {
+    let mut f = HealthCareFacility::default();
+    while let Some(c) = r.next_child()? {
+        match (c.is_hl7(), c.local) {
+            (true, "id") => f.ids.push(ii(r, c)?),
+            (true, "code") => f.code = Some(code(r, c)?),
+            (true, "location") => f.location = Some(place(r, c)?),
+            (true, "serviceProviderOrganization") => {
+                f.service_provider_organization = Some(organization(r, c)?);
+            }
+            _ => f.extensions.push(r.capture(c)?),
+        }
+    }
+    Ok(f)
+}
+
+fn non_xml_body<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<NonXmlBody<'a>> {
+    let mut b = NonXmlBody::default();
+    let mut seen_text = false;
+    while let Some(c) = r.next_child()? {
+        if c.is_hl7() && c.local == "text" && !seen_text {
+            b.text = ed(r, c)?;
+            seen_text = true;
+        } else {
+            b.extensions.push(r.capture(c)?);
+        }
+    }
+    Ok(b)
+}
+
+fn structured_body<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<StructuredBody<'a>> {
+    let mut b = StructuredBody::default();
+    while let Some(c) = r.next_child()? {
+        if c.is_hl7() && c.local == "component" {
+            while let Some(e) = r.next_child()? {
+                if e.is_hl7() && e.local == "section" {
+                    b.sections.push(section(r, e)?);
+                } else {
+                    b.extensions.push(r.capture(e)?);
+                }
+            }
+        } else {
+            b.extensions.push(r.capture(c)?);
+        }
+    }
+    Ok(b)
+}
+
+fn section<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Section<'a>> {
+    let mut sec = Section {
+        id_attr: r.attr("ID", s.offset)?,
+        ..Section::default()
+    };
+    while let Some(c) = r.next_child()? {
+        if !c.is_hl7() {
+            sec.extensions.push(r.capture(c)?);
+            continue;
+        }
+        match c.local {
+            "templateId" => sec.template_ids.push(ii(r, c)?),
+            "id" => sec.id = Some(ii(r, c)?),
+            "code" => sec.code = Some(code(r, c)?),
+            "title" => sec.title = Some(r.text()?),
+            "text" => {
+                let media_type = r.attr("mediaType", c.offset)?;
+                let from = r.pos();
+                let to = r.skip()?;
+                let raw = Cow::Borrowed(&r.src()[from..to.max(from)]);
+                sec.text = Some(Narrative { media_type, raw });
+            }
+            "confidentialityCode" => sec.confidentiality_code = Some(code(r, c)?),
+            "languageCode" => sec.language_code = Some(code(r, c)?),
+            "author" | "informant" => sec.participations.push(participation(r, c)?),
+            "entry" => sec.entries.push(entry(r, c)?),
+            "component" => {
+                while let Some(e) = r.next_child()? {
+                    if e.is_hl7() && e.local == "section" {
+                        sec.sections.push(section(r, e)?);
+                    } else {
+                        sec.extensions.push(r.capture(e)?);
+                    }
+                }
+            }
+            _ => sec.extensions.push(r.capture(c)?),
+        }
+    }
+    Ok(sec)
+}
+
+fn entry<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Entry<'a>> {
+    let mut e = Entry {
+        type_code: r.attr("typeCode", s.offset)?,
+        context_conduction_ind: r.attr("contextConductionInd", s.offset)?,
+        ..Entry::default()
+    };
+    while let Some(c) = r.next_child()? {
+        if c.is_hl7()
+            && e.statement.is_none()
+            && !matches!(c.local, "templateId" | "realmCode" | "typeId")
+        {
+            e.statement = Some(statement(r, c)?);
+        } else {
+            e.extensions.push(r.capture(c)?);
+        }
+    }
+    Ok(e)
+}
+
+fn statement<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<ClinicalStatement<'a>> {
+    let o = s.offset;
+    let mut st = ClinicalStatement {
+        kind: StatementKind::from_local_name(s.local),
+        class_code: r.attr("classCode", o)?,
+        mood_code: r.attr("moodCode", o)?,
+        negation_ind: r.attr("negationInd", o)?,
+        id_attr: r.attr("ID", o)?,
+        ..ClinicalStatement::default()
+    };
+    while let Some(c) = r.next_child()? {
+        if !c.is_hl7() {
+            st.extensions.push(r.capture(c)?);
+            continue;
+        }
+        match c.local {
+            "templateId" => st.template_ids.push(ii(r, c)?),
+            "id" => st.ids.push(ii(r, c)?),
+            "code" => st.code = Some(code(r, c)?),
+            "text" => st.text = Some(ed(r, c)?),
+            "statusCode" => st.status_code = Some(code(r, c)?),
+            "effectiveTime" => st.effective_times.push(time(r, c)?),
+            "value" => st.values.push(r.capture(c)?),
+            "author" | "informant" | "participant" | "performer" | "subject" | "specimen"
+            | "consumable" | "product" | "responsibleParty" => {
+                st.participations.push(participation(r, c)?);
+            }
+            "entryRelationship" | "component" => st.relationships.push(relationship(r, c)?),
+            _ => st.extensions.push(r.capture(c)?),
+        }
+    }
+    Ok(st)
+}
+
+fn relationship<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Relationship<'a>> {
+    let o = s.offset;
+    let mut rel = Relationship {
+        tag: Cow::Borrowed(s.local),
+        type_code: r.attr("typeCode", o)?,
+        inversion_ind: r.attr("inversionInd", o)?,
+        context_conduction_ind: r.attr("contextConductionInd", o)?,
+        negation_ind: r.attr("negationInd", o)?,
+        ..Relationship::default()
+    };
+    while let Some(c) = r.next_child()? {
+        let structural = matches!(
+            c.local,
+            "sequenceNumber" | "seperatableInd" | "templateId" | "realmCode" | "typeId"
+        );
+        if c.is_hl7() && rel.statement.is_none() && !structural {
+            rel.statement = Some(statement(r, c)?);
+        } else {
+            rel.extensions.push(r.capture(c)?);
+        }
+    }
+    Ok(rel)
+}

@@ -1,0 +1,369 @@
+//! The parser: encoding detection, the XML prolog, and the entry points.
+
+mod cda;
+mod reader;
+mod tokenizer;
+
+use crate::error::{Limit, ParseError, ParseErrorKind};
+use crate::model::Document;
+use reader::{Item, Reader};
+use tokenizer::{Token, Tokenizer};
+
+/// Nesting deeper than this is refused whatever [`Limits::max_depth`] says: the typed parser
+/// recurses through nested sections and entry relationships, and this bound keeps its stack use
+/// well under the 2 MiB of a default thread.
+pub const MAX_DEPTH_CAP: usize = 1_000;
+
+/// Resource limits applied while parsing untrusted input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Largest accepted input, in bytes (default 512 MiB).
+    pub max_input_size: usize,
+    /// Deepest element nesting (default 256; values above [`MAX_DEPTH_CAP`] act as the cap).
+    pub max_depth: usize,
+    /// Most attributes on one element (default 64).
+    pub max_attributes: usize,
+    /// Longest text node, CDATA section or attribute value, in bytes (default 256 MiB: base64
+    /// payloads are single text nodes).
+    pub max_text_len: usize,
+    /// Most elements in one document (default 10 million).
+    pub max_elements: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_input_size: 512 << 20,
+            max_depth: 256,
+            max_attributes: 64,
+            max_text_len: 256 << 20,
+            max_elements: 10_000_000,
+        }
+    }
+}
+
+impl Limits {
+    /// The default limits.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`Limits::max_input_size`].
+    #[must_use]
+    pub fn max_input_size(mut self, bytes: usize) -> Self {
+        self.max_input_size = bytes;
+        self
+    }
+
+    /// Sets [`Limits::max_depth`].
+    #[must_use]
+    pub fn max_depth(mut self, depth: usize) -> Self {
+        self.max_depth = depth;
+        self
+    }
+
+    /// Sets [`Limits::max_attributes`].
+    #[must_use]
+    pub fn max_attributes(mut self, count: usize) -> Self {
+        self.max_attributes = count;
+        self
+    }
+
+    /// Sets [`Limits::max_text_len`].
+    #[must_use]
+    pub fn max_text_len(mut self, bytes: usize) -> Self {
+        self.max_text_len = bytes;
+        self
+    }
+
+    /// Sets [`Limits::max_elements`].
+    #[must_use]
+    pub fn max_elements(mut self, count: usize) -> Self {
+        self.max_elements = count;
+        self
+    }
+
+    pub(crate) fn effective_depth(&self) -> usize {
+        self.max_depth.min(MAX_DEPTH_CAP)
+    }
+}
+
+/// Parses a CDA document with the default [`Limits`].
+///
+/// The document borrows from `input`. UTF-8 input (with or without BOM) is parsed in place;
+/// input declared as ISO-8859-1 or windows-1252 is transcoded first, and the result then owns
+/// its strings.
+///
+/// # Errors
+/// A [`ParseError`] with its location for malformed XML, DTDs, unsupported encodings, exceeded
+/// limits, or a document without a `ClinicalDocument`.
+pub fn parse(input: &[u8]) -> Result<Document<'_>, ParseError> {
+    parse_with(input, &Limits::default())
+}
+
+/// Parses a CDA document with the given limits (see [`parse`]).
+///
+/// # Errors
+/// See [`parse`].
+pub fn parse_with<'a>(input: &'a [u8], limits: &Limits) -> Result<Document<'a>, ParseError> {
+    if input.len() > limits.max_input_size {
+        return Err(ParseError {
+            kind: ParseErrorKind::LimitExceeded {
+                limit: Limit::InputSize,
+                max: limits.max_input_size,
+            },
+            offset: 0,
+            line: 1,
+            column: 1,
+            path: String::new(),
+        });
+    }
+    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+    match detect_encoding(input)? {
+        Encoding::Utf8 => {
+            let src = std::str::from_utf8(input).map_err(|e| {
+                let valid = std::str::from_utf8(&input[..e.valid_up_to()]).unwrap_or("");
+                locate(valid, ParseErrorKind::InvalidUtf8, e.valid_up_to())
+            })?;
+            parse_str(src, limits)
+        }
+        Encoding::Latin1 => {
+            let s: String = input.iter().map(|&b| char::from(b)).collect();
+            parse_str(&s, limits).map(Document::into_owned)
+        }
+        Encoding::Windows1252 => {
+            let s: String = input.iter().map(|&b| windows_1252(b)).collect();
+            parse_str(&s, limits).map(Document::into_owned)
+        }
+    }
+}
+
+/// Parses a CDA document already in a string (the XML declaration's encoding is ignored).
+///
+/// # Errors
+/// See [`parse`].
+pub fn parse_str<'a>(src: &'a str, limits: &Limits) -> Result<Document<'a>, ParseError> {
+    let src_body = src.strip_prefix('\u{feff}').unwrap_or(src);
+    let skip = src.len() - src_body.len();
+    let start = skip + xml_decl_len(src_body).map_err(|(k, o)| locate(src, k, skip + o))?;
+    let mut reader = Reader::new(src, start, *limits);
+    // prolog: blanks, comments, processing instructions (the tokenizer skips the last two)
+    let root = loop {
+        match reader.next_item()? {
+            Item::Child(s) => break s,
+            Item::Text { raw, offset, .. } => {
+                if !is_blank(raw) {
+                    return Err(reader.error(
+                        ParseErrorKind::Malformed("text before the root element"),
+                        offset,
+                    ));
+                }
+            }
+            Item::End(offset) => {
+                return Err(reader.error(
+                    ParseErrorKind::Malformed("end tag before the root element"),
+                    offset,
+                ));
+            }
+        }
+    };
+    let doc = cda::document(&mut reader, root)?;
+    // epilog
+    loop {
+        let at = reader.pos();
+        if at >= src.len() {
+            return Ok(doc);
+        }
+        match reader.next_item()? {
+            Item::Text { raw, .. } if is_blank(raw) => {}
+            _ => {
+                return Err(reader.error(
+                    ParseErrorKind::Malformed("content after the root element"),
+                    at,
+                ));
+            }
+        }
+    }
+}
+
+fn is_blank(s: &str) -> bool {
+    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+enum Encoding {
+    Utf8,
+    Latin1,
+    Windows1252,
+}
+
+/// Reads the encoding from the XML declaration, rejecting UTF-16/32 and unknown encodings.
+fn detect_encoding(input: &[u8]) -> Result<Encoding, ParseError> {
+    let unsupported = |name: &str| {
+        Err(ParseError {
+            kind: ParseErrorKind::UnsupportedEncoding {
+                encoding: name.to_owned(),
+            },
+            offset: 0,
+            line: 1,
+            column: 1,
+            path: String::new(),
+        })
+    };
+    if input.starts_with(b"\xFE\xFF")
+        || input.starts_with(b"\xFF\xFE")
+        || input.starts_with(b"\0<")
+        || input.starts_with(b"<\0")
+    {
+        return unsupported("UTF-16");
+    }
+    if !input.starts_with(b"<?xml") {
+        return Ok(Encoding::Utf8);
+    }
+    let head = &input[..input.len().min(512)];
+    let Some(end) = memchr::memmem::find(head, b"?>") else {
+        return Ok(Encoding::Utf8);
+    };
+    let decl = String::from_utf8_lossy(&head[..end]);
+    let Some(value) = pseudo_attr(&decl, "encoding") else {
+        return Ok(Encoding::Utf8);
+    };
+    match value.to_ascii_lowercase().as_str() {
+        "utf-8" | "utf8" | "us-ascii" | "ascii" => Ok(Encoding::Utf8),
+        "iso-8859-1" | "iso8859-1" | "iso_8859-1" | "latin1" | "latin-1" | "l1" => {
+            Ok(Encoding::Latin1)
+        }
+        "windows-1252" | "cp1252" => Ok(Encoding::Windows1252),
+        _ => unsupported(value),
+    }
+}
+
+/// The value of `name="..."` in an XML declaration.
+fn pseudo_attr<'d>(decl: &'d str, name: &str) -> Option<&'d str> {
+    let i = decl.find(name)?;
+    let rest = decl[i + name.len()..]
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let rest = &rest[1..];
+    rest.find(quote).map(|j| &rest[..j])
+}
+
+/// The length of the XML declaration at the start of `src` (0 when absent), after checking it.
+fn xml_decl_len(src: &str) -> Result<usize, (ParseErrorKind, usize)> {
+    let bytes = src.as_bytes();
+    if !(bytes.starts_with(b"<?xml") && bytes.get(5).is_some_and(|b| b.is_ascii_whitespace())) {
+        return Ok(0);
+    }
+    let Some(end) = memchr::memmem::find(bytes, b"?>") else {
+        return Err((ParseErrorKind::UnexpectedEof, 0));
+    };
+    let decl = &src[5..end];
+    match pseudo_attr(decl, "version") {
+        Some(v) if v.starts_with("1.") => Ok(end + 2),
+        _ => Err((
+            ParseErrorKind::Malformed("XML declaration without a 1.x version"),
+            0,
+        )),
+    }
+}
+
+/// windows-1252 to Unicode (the five undefined bytes map to the C1 control of the same value).
+fn windows_1252(b: u8) -> char {
+    const HIGH: [u16; 32] = [
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+        0x2039, 0x0152, 0x8D, 0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013,
+        0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+    ];
+    if (0x80..0xA0).contains(&b) {
+        char::from_u32(u32::from(HIGH[usize::from(b - 0x80)]))
+            .unwrap_or(char::REPLACEMENT_CHARACTER)
+    } else {
+        char::from(b)
+    }
+}
+
+/// Builds a [`ParseError`] at `offset` of `src`: line, column and the element path, found by
+/// re-reading the document up to the offset (errors are rare; the happy path tracks nothing).
+#[cold]
+pub(crate) fn locate(src: &str, kind: ParseErrorKind, offset: usize) -> ParseError {
+    let offset = offset.min(src.len());
+    let mut cut = offset;
+    while !src.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let before = &src[..cut];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    ParseError {
+        kind,
+        offset,
+        line,
+        column,
+        path: element_path(src, offset),
+    }
+}
+
+/// The path of the element open at `offset`: `/a/b[2]/c`.
+fn element_path(src: &str, offset: usize) -> String {
+    // (local name, position among same-name siblings) of the open elements, and for each level
+    // the names already seen with their counts
+    let mut open: Vec<(&str, usize)> = Vec::new();
+    let mut seen: Vec<Vec<(&str, usize)>> = vec![Vec::new()];
+    let body = src.strip_prefix('\u{feff}').unwrap_or(src);
+    let start = src.len() - body.len() + xml_decl_len(body).unwrap_or(0);
+    let mut tok = Tokenizer::new(src, start, usize::MAX, usize::MAX);
+    loop {
+        let before = tok.pos();
+        if before >= offset {
+            break;
+        }
+        match tok.next() {
+            Ok(Token::Start {
+                name,
+                empty,
+                offset: at,
+            }) => {
+                if at >= offset {
+                    break;
+                }
+                let local = reader::split_qname(name).1;
+                let level = seen.last_mut().expect("one level per open element");
+                let n = match level.iter_mut().find(|(l, _)| *l == local) {
+                    Some(entry) => {
+                        entry.1 += 1;
+                        entry.1
+                    }
+                    None => {
+                        level.push((local, 1));
+                        1
+                    }
+                };
+                if !empty || tok.pos() > offset {
+                    open.push((local, n));
+                    seen.push(Vec::new());
+                }
+            }
+            Ok(Token::End { .. }) => {
+                open.pop();
+                seen.pop();
+                if seen.is_empty() {
+                    seen.push(Vec::new());
+                }
+            }
+            Ok(Token::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    let mut path = String::new();
+    for (local, n) in open {
+        path.push('/');
+        path.push_str(local);
+        if n > 1 {
+            path.push_str(&format!("[{n}]"));
+        }
+    }
+    path
+}

@@ -1,0 +1,568 @@
+//! The reader: nesting, namespaces, limits and reference decoding on top of the tokenizer, with
+//! the cursor operations the typed parser uses (`next_child`, `skip`, `text`, `capture`).
+
+use std::borrow::Cow;
+
+use super::tokenizer::{RawAttr, Token, Tokenizer};
+use crate::error::{Limit, ParseError, ParseErrorKind};
+use crate::model::{Attribute, Element, HL7_NS, Node, QName, XSI_NS};
+use crate::parse::Limits;
+
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+
+/// A namespace binding in scope.
+#[derive(Clone, Copy)]
+struct Binding<'a> {
+    prefix: &'a str,
+    /// Empty for an un-declaration of the default namespace (`xmlns=""`).
+    uri: &'a str,
+}
+
+/// An open element.
+#[derive(Clone, Copy)]
+struct Open<'a> {
+    qname: &'a str,
+    /// `ns.len()` before this element's declarations.
+    ns_mark: usize,
+}
+
+/// A start tag the cursor stopped on (its attributes are the reader's current ones).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Start<'a> {
+    /// The local name.
+    pub(crate) local: &'a str,
+    /// The resolved namespace URI.
+    pub(crate) ns: Option<&'a str>,
+    /// Byte offset of the `<`.
+    pub(crate) offset: usize,
+}
+
+impl Start<'_> {
+    /// In the HL7 v3 namespace?
+    #[inline]
+    pub(crate) fn is_hl7(&self) -> bool {
+        self.ns == Some(HL7_NS)
+    }
+}
+
+/// What follows inside the current element.
+pub(crate) enum Item<'a> {
+    /// A child element, now open.
+    Child(Start<'a>),
+    /// Character data (raw, with whether it needs reference decoding; CDATA never does).
+    Text {
+        raw: &'a str,
+        needs_decoding: bool,
+        offset: usize,
+    },
+    /// The current element's end tag (the element is now closed); the offset of its `<`.
+    End(usize),
+}
+
+pub(crate) struct Reader<'a> {
+    src: &'a str,
+    tok: Tokenizer<'a>,
+    ns: Vec<Binding<'a>>,
+    open: Vec<Open<'a>>,
+    /// Set when the last start tag was `<x/>`: the next read reports its end.
+    pending_empty_end: bool,
+    limits: Limits,
+    elements: usize,
+    /// The attributes of the current start tag (copied out of the tokenizer).
+    attrs: Vec<RawAttr<'a>>,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(src: &'a str, pos: usize, limits: Limits) -> Self {
+        Self {
+            src,
+            tok: Tokenizer::new(src, pos, limits.max_attributes, limits.max_text_len),
+            ns: Vec::with_capacity(16),
+            open: Vec::with_capacity(64),
+            pending_empty_end: false,
+            limits,
+            elements: 0,
+            attrs: Vec::with_capacity(16),
+        }
+    }
+
+    pub(crate) fn src(&self) -> &'a str {
+        self.src
+    }
+
+    /// The current position (after the last token).
+    pub(crate) fn pos(&self) -> usize {
+        self.tok.pos()
+    }
+
+    /// Builds an error at `offset`, computing line, column and element path.
+    #[cold]
+    pub(crate) fn error(&self, kind: ParseErrorKind, offset: usize) -> ParseError {
+        super::locate(self.src, kind, offset)
+    }
+
+    /// The depth of open elements.
+    pub(crate) fn depth(&self) -> usize {
+        self.open.len()
+    }
+
+    /// The next item inside the current element (or in the prolog/epilog when none is open).
+    pub(crate) fn next_item(&mut self) -> Result<Item<'a>, ParseError> {
+        if self.pending_empty_end {
+            self.pending_empty_end = false;
+            let open = self.open.pop().expect("an empty element is open");
+            self.ns.truncate(open.ns_mark);
+            return Ok(Item::End(self.tok.pos()));
+        }
+        let token = self.tok.next().map_err(|(k, o)| self.error(k, o))?;
+        match token {
+            Token::Start {
+                name,
+                empty,
+                offset,
+            } => self.start(name, empty, offset).map(Item::Child),
+            Token::End { name, offset } => {
+                let Some(open) = self.open.pop() else {
+                    return Err(self.error(
+                        ParseErrorKind::Malformed("end tag without start tag"),
+                        offset,
+                    ));
+                };
+                if open.qname != name {
+                    let kind = ParseErrorKind::MismatchedEndTag {
+                        expected: open.qname.to_owned(),
+                        found: name.to_owned(),
+                    };
+                    self.open.push(open);
+                    return Err(self.error(kind, offset));
+                }
+                self.ns.truncate(open.ns_mark);
+                Ok(Item::End(offset))
+            }
+            Token::Text {
+                raw,
+                needs_decoding,
+                offset,
+            } => Ok(Item::Text {
+                raw,
+                needs_decoding,
+                offset,
+            }),
+            Token::CData { text, offset } => {
+                if self.open.is_empty() {
+                    return Err(self.error(
+                        ParseErrorKind::Malformed("CDATA outside the root element"),
+                        offset,
+                    ));
+                }
+                Ok(Item::Text {
+                    raw: text,
+                    needs_decoding: false,
+                    offset,
+                })
+            }
+            Token::Eof => Err(self.error(ParseErrorKind::UnexpectedEof, self.tok.pos())),
+        }
+    }
+
+    /// Opens an element: limits, namespace declarations, name resolution.
+    fn start(
+        &mut self,
+        qname: &'a str,
+        empty: bool,
+        offset: usize,
+    ) -> Result<Start<'a>, ParseError> {
+        if self.open.len() >= self.limits.effective_depth() {
+            return Err(self.error(
+                ParseErrorKind::LimitExceeded {
+                    limit: Limit::Depth,
+                    max: self.limits.effective_depth(),
+                },
+                offset,
+            ));
+        }
+        self.elements += 1;
+        if self.elements > self.limits.max_elements {
+            return Err(self.error(
+                ParseErrorKind::LimitExceeded {
+                    limit: Limit::Elements,
+                    max: self.limits.max_elements,
+                },
+                offset,
+            ));
+        }
+        let ns_mark = self.ns.len();
+        std::mem::swap(&mut self.attrs, &mut self.tok.attrs);
+        for a in &self.attrs {
+            if a.name.as_bytes()[0] != b'x' || !a.name.starts_with("xmlns") {
+                continue;
+            }
+            let prefix = match a.name.as_bytes().get(5) {
+                None => "",
+                Some(b':') => &a.name[6..],
+                Some(_) => continue,
+            };
+            if a.value.contains('&') {
+                return Err(self.error(
+                    ParseErrorKind::Malformed("references in namespace names are not supported"),
+                    offset,
+                ));
+            }
+            if (prefix == "xml") != (a.value == XML_NS) || prefix == "xmlns" || a.value == XMLNS_NS
+            {
+                return Err(self.error(
+                    ParseErrorKind::Malformed("reserved namespace misused"),
+                    offset,
+                ));
+            }
+            if !prefix.is_empty() && a.value.is_empty() {
+                return Err(self.error(
+                    ParseErrorKind::Malformed("empty namespace name for a prefix"),
+                    offset,
+                ));
+            }
+            self.ns.push(Binding {
+                prefix,
+                uri: a.value,
+            });
+        }
+        self.open.push(Open { qname, ns_mark });
+        if empty {
+            self.pending_empty_end = true;
+        }
+        let (prefix, local) = split_qname(qname);
+        let ns = self
+            .resolve(prefix, true)
+            .map_err(|k| self.error(k, offset))?;
+        Ok(Start { local, ns, offset })
+    }
+
+    /// Resolves a prefix (`""` = default namespace, which applies to elements only).
+    fn resolve(&self, prefix: &str, element: bool) -> Result<Option<&'a str>, ParseErrorKind> {
+        if prefix.is_empty() && !element {
+            return Ok(None);
+        }
+        if prefix == "xml" {
+            return Ok(Some(XML_NS));
+        }
+        match self.ns.iter().rev().find(|b| b.prefix == prefix) {
+            Some(b) if b.uri.is_empty() => Ok(None),
+            Some(b) => Ok(Some(b.uri)),
+            None if prefix.is_empty() => Ok(None),
+            None => Err(ParseErrorKind::UnboundPrefix {
+                prefix: prefix.to_owned(),
+            }),
+        }
+    }
+
+    /// The next child element of the current element, skipping text; `None` at its end tag.
+    pub(crate) fn next_child(&mut self) -> Result<Option<Start<'a>>, ParseError> {
+        loop {
+            match self.next_item()? {
+                Item::Child(s) => return Ok(Some(s)),
+                Item::End(_) => return Ok(None),
+                Item::Text {
+                    raw,
+                    needs_decoding,
+                    offset,
+                } => {
+                    if needs_decoding {
+                        decode(raw, false).map_err(|k| self.error(k, offset))?;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Skips the rest of the current element; returns the offset of its end tag's `<`.
+    pub(crate) fn skip(&mut self) -> Result<usize, ParseError> {
+        let target = self.open.len() - 1;
+        loop {
+            match self.next_item()? {
+                Item::End(offset) if self.open.len() == target => return Ok(offset),
+                Item::Text {
+                    raw,
+                    needs_decoding: true,
+                    offset,
+                } => {
+                    decode(raw, false).map_err(|k| self.error(k, offset))?;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The raw value of the unprefixed attribute `name` of the current start tag.
+    #[inline]
+    pub(crate) fn raw_attr(&self, name: &str) -> Option<&'a str> {
+        self.attrs.iter().find(|a| a.name == name).map(|a| a.value)
+    }
+
+    /// The decoded value of the unprefixed attribute `name` of the current start tag.
+    #[inline]
+    pub(crate) fn attr(
+        &self,
+        name: &str,
+        offset: usize,
+    ) -> Result<Option<Cow<'a, str>>, ParseError> {
+        match self.raw_attr(name) {
+            None => Ok(None),
+            Some(v) => decode(v, true).map(Some).map_err(|k| self.error(k, offset)),
+        }
+    }
+
+    /// The resolved `xsi:type` of the current start tag.
+    pub(crate) fn xsi_type(&self, offset: usize) -> Result<Option<QName<'a>>, ParseError> {
+        for a in &self.attrs {
+            let (prefix, local) = split_qname(a.name);
+            if local != "type" || prefix.is_empty() {
+                continue;
+            }
+            if self
+                .resolve(prefix, false)
+                .map_err(|k| self.error(k, offset))?
+                != Some(XSI_NS)
+            {
+                continue;
+            }
+            let value = a.value.trim();
+            let (vp, vl) = split_qname(value);
+            let ns = self.resolve(vp, true).map_err(|k| self.error(k, offset))?;
+            return Ok(Some(QName {
+                namespace: ns.map(Cow::Borrowed),
+                local: Cow::Borrowed(vl),
+            }));
+        }
+        Ok(None)
+    }
+
+    /// The character data of the current element and its descendants, concatenated (the
+    /// XPath `string()` of the element); consumes the element.
+    pub(crate) fn text(&mut self) -> Result<Cow<'a, str>, ParseError> {
+        let target = self.open.len() - 1;
+        let mut out: Option<Cow<'a, str>> = None;
+        loop {
+            match self.next_item()? {
+                Item::End(_) if self.open.len() == target => {
+                    return Ok(out.unwrap_or(Cow::Borrowed("")));
+                }
+                Item::Text {
+                    raw,
+                    needs_decoding,
+                    offset,
+                } => {
+                    let t = if needs_decoding {
+                        decode(raw, false).map_err(|k| self.error(k, offset))?
+                    } else {
+                        Cow::Borrowed(raw)
+                    };
+                    out = Some(match out {
+                        None => t,
+                        Some(prev) => Cow::Owned(prev.into_owned() + &t),
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The current element as a generic [`Element`] (attributes resolved, namespace declarations
+    /// dropped, blank text dropped); consumes it.
+    pub(crate) fn capture(&mut self, start: Start<'a>) -> Result<Element<'a>, ParseError> {
+        let target = self.open.len() - 1;
+        let mut stack: Vec<Element<'a>> = vec![self.generic_start(start)?];
+        loop {
+            match self.next_item()? {
+                Item::Child(s) => {
+                    let e = self.generic_start(s)?;
+                    stack.push(e);
+                }
+                Item::Text {
+                    raw,
+                    needs_decoding,
+                    offset,
+                } => {
+                    if raw
+                        .bytes()
+                        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                    {
+                        continue;
+                    }
+                    let t = if needs_decoding {
+                        decode(raw, false).map_err(|k| self.error(k, offset))?
+                    } else {
+                        Cow::Borrowed(raw)
+                    };
+                    if let Some(top) = stack.last_mut() {
+                        top.children.push(Node::Text(t));
+                    }
+                }
+                Item::End(_) => {
+                    let done = stack.pop().expect("capture stack is not empty");
+                    if self.open.len() == target {
+                        return Ok(done);
+                    }
+                    if let Some(parent) = stack.last_mut() {
+                        parent.children.push(Node::Element(done));
+                    }
+                }
+            }
+        }
+    }
+
+    fn generic_start(&self, start: Start<'a>) -> Result<Element<'a>, ParseError> {
+        let mut e = Element {
+            name: QName {
+                namespace: start.ns.map(Cow::Borrowed),
+                local: Cow::Borrowed(start.local),
+            },
+            xsi_type: self.xsi_type(start.offset)?,
+            attributes: Vec::with_capacity(self.attrs.len()),
+            children: Vec::new(),
+        };
+        for a in &self.attrs {
+            let (prefix, local) = split_qname(a.name);
+            if a.name == "xmlns" || prefix == "xmlns" {
+                continue;
+            }
+            let ns = self
+                .resolve(prefix, false)
+                .map_err(|k| self.error(k, start.offset))?;
+            if ns == Some(XSI_NS) && local == "type" {
+                continue;
+            }
+            let value = decode(a.value, true).map_err(|k| self.error(k, start.offset))?;
+            e.attributes.push(Attribute {
+                name: QName {
+                    namespace: ns.map(Cow::Borrowed),
+                    local: Cow::Borrowed(local),
+                },
+                value,
+            });
+        }
+        Ok(e)
+    }
+}
+
+/// Splits `p:l` into (`p`, `l`); (`""`, name) without prefix.
+#[inline]
+pub(crate) fn split_qname(name: &str) -> (&str, &str) {
+    match memchr::memchr(b':', name.as_bytes()) {
+        Some(i) => (&name[..i], &name[i + 1..]),
+        None => ("", name),
+    }
+}
+
+/// Decodes references (`&lt;`, `&#233;`, ...), normalises line ends (`\r\n` → `\n`) and, for
+/// attribute values, whitespace (tab, newline → space). Borrowed when nothing changes.
+pub(crate) fn decode(raw: &str, attribute: bool) -> Result<Cow<'_, str>, ParseErrorKind> {
+    let bytes = raw.as_bytes();
+    let special = |b: u8| b == b'&' || b == b'\r' || (attribute && (b == b'\n' || b == b'\t'));
+    let Some(first) = bytes.iter().position(|&b| special(b)) else {
+        return Ok(Cow::Borrowed(raw));
+    };
+    let mut out = String::with_capacity(raw.len());
+    out.push_str(&raw[..first]);
+    let mut i = first;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'&' => {
+                let Some(semi) = memchr::memchr(b';', &bytes[i + 1..]) else {
+                    return Err(ParseErrorKind::Malformed("unterminated reference"));
+                };
+                let name = &raw[i + 1..i + 1 + semi];
+                match name {
+                    "lt" => out.push('<'),
+                    "gt" => out.push('>'),
+                    "amp" => out.push('&'),
+                    "apos" => out.push('\''),
+                    "quot" => out.push('"'),
+                    _ if name.starts_with('#') => out.push(char_ref(&name[1..])?),
+                    _ => {
+                        let shown: String = name.chars().take(32).collect();
+                        return Err(ParseErrorKind::UnknownEntity { name: shown });
+                    }
+                }
+                i += semi + 2;
+            }
+            b'\r' => {
+                out.push(if attribute { ' ' } else { '\n' });
+                i += 1;
+                if bytes.get(i) == Some(&b'\n') {
+                    i += 1;
+                }
+            }
+            b'\n' | b'\t' if attribute => {
+                out.push(' ');
+                i += 1;
+            }
+            _ => {
+                let next = bytes[i..]
+                    .iter()
+                    .position(|&b| special(b))
+                    .map_or(bytes.len(), |k| i + k);
+                out.push_str(&raw[i..next]);
+                i = next;
+            }
+        }
+    }
+    Ok(Cow::Owned(out))
+}
+
+fn char_ref(body: &str) -> Result<char, ParseErrorKind> {
+    let bad = || ParseErrorKind::InvalidCharRef {
+        value: body.chars().take(16).collect(),
+    };
+    let n = if let Some(hex) = body.strip_prefix('x') {
+        if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad());
+        }
+        u32::from_str_radix(hex, 16).map_err(|_| bad())?
+    } else {
+        if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        body.parse::<u32>().map_err(|_| bad())?
+    };
+    let allowed =
+        matches!(n, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF);
+    if !allowed {
+        return Err(bad());
+    }
+    char::from_u32(n).ok_or_else(bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_references() {
+        assert!(matches!(
+            decode("plain", false).unwrap(),
+            Cow::Borrowed("plain")
+        ));
+        assert_eq!(
+            decode("a&lt;b&amp;c&#233;&#x4E2D;&quot;&apos;&gt;", false).unwrap(),
+            "a<b&cé中\"'>"
+        );
+        assert_eq!(decode("l1\r\nl2\rl3", false).unwrap(), "l1\nl2\nl3");
+        assert_eq!(decode("a\tb\nc\r\nd", true).unwrap(), "a b c d");
+        assert!(matches!(
+            decode("&foo;", false),
+            Err(ParseErrorKind::UnknownEntity { .. })
+        ));
+        assert!(matches!(
+            decode("&#0;", false),
+            Err(ParseErrorKind::InvalidCharRef { .. })
+        ));
+        assert!(matches!(
+            decode("&#xD800;", false),
+            Err(ParseErrorKind::InvalidCharRef { .. })
+        ));
+        assert!(decode("&amp", false).is_err());
+        assert!(decode("&#;", false).is_err());
+    }
+}

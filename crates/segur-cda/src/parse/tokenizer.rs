@@ -1,0 +1,430 @@
+//! A zero-copy, memchr-driven XML tokenizer over validated UTF-8.
+//!
+//! It yields start tags (with their attributes split into a reused buffer), end tags, text and
+//! CDATA sections, and skips comments and processing instructions. It checks the lexical
+//! well-formedness of what it reads (names, quoted attribute values, no `<` in attribute values,
+//! terminated markup); the parser on top checks nesting and namespaces.
+
+use memchr::{memchr, memchr2, memchr3, memmem};
+
+use crate::error::ParseErrorKind;
+
+/// A tokenizer failure: the kind and the byte offset.
+pub(crate) type TokError = (ParseErrorKind, usize);
+
+/// One attribute as written: raw name and raw (undecoded) value.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RawAttr<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) value: &'a str,
+}
+
+/// One token.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Token<'a> {
+    /// `<name attrs...>` or `<name .../>`; the attributes are in [`Tokenizer::attrs`].
+    Start {
+        name: &'a str,
+        empty: bool,
+        offset: usize,
+    },
+    /// `</name>`.
+    End { name: &'a str, offset: usize },
+    /// Character data between markup, raw; `needs_decoding` when it holds `&` or `\r`.
+    Text {
+        raw: &'a str,
+        needs_decoding: bool,
+        offset: usize,
+    },
+    /// The content of a CDATA section.
+    CData { text: &'a str, offset: usize },
+    /// End of input.
+    Eof,
+}
+
+/// Bytes that end a name in a tag: whitespace, `/`, `>`, `=`.
+const NAME_END: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b' ' as usize] = true;
+    t[b'\t' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[b'/' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'=' as usize] = true;
+    t
+};
+
+/// ASCII bytes not allowed in a name (beyond the terminators): quotes, `<`, `&`, and the like.
+const BAD_NAME: [bool; 256] = {
+    let mut t = [false; 256];
+    let bad = b"<&\"'!?;,()[]{}|\\^`*+@$%#~";
+    let mut i = 0;
+    while i < bad.len() {
+        t[bad[i] as usize] = true;
+        i += 1;
+    }
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = true;
+        c += 1;
+    }
+    t
+};
+
+#[inline]
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// The tokenizer.
+pub(crate) struct Tokenizer<'a> {
+    src: &'a str,
+    pos: usize,
+    /// The attributes of the last start tag.
+    pub(crate) attrs: Vec<RawAttr<'a>>,
+    max_attrs: usize,
+    max_text: usize,
+}
+
+impl<'a> Tokenizer<'a> {
+    pub(crate) fn new(src: &'a str, pos: usize, max_attrs: usize, max_text: usize) -> Self {
+        Self {
+            src,
+            pos,
+            attrs: Vec::with_capacity(16),
+            max_attrs,
+            max_text,
+        }
+    }
+
+    /// The current byte offset (just after the last token).
+    pub(crate) fn pos(&self) -> usize {
+        self.pos
+    }
+
+    /// The next token.
+    pub(crate) fn next(&mut self) -> Result<Token<'a>, TokError> {
+        let bytes = self.src.as_bytes();
+        loop {
+            let start = self.pos;
+            let Some(&first) = bytes.get(start) else {
+                return Ok(Token::Eof);
+            };
+            if first != b'<' {
+                return self.text(start);
+            }
+            match bytes.get(start + 1) {
+                Some(b'/') => return self.end_tag(start),
+                Some(b'!') => {
+                    let rest = &bytes[start..];
+                    if rest.starts_with(b"<!--") {
+                        let Some(i) = memmem::find(&rest[4..], b"-->") else {
+                            return Err((ParseErrorKind::UnexpectedEof, start));
+                        };
+                        self.pos = start + 4 + i + 3;
+                        continue;
+                    }
+                    if rest.starts_with(b"<![CDATA[") {
+                        let Some(i) = memmem::find(&rest[9..], b"]]>") else {
+                            return Err((ParseErrorKind::UnexpectedEof, start));
+                        };
+                        if i > self.max_text {
+                            return Err(self.text_limit(start));
+                        }
+                        self.pos = start + 9 + i + 3;
+                        return Ok(Token::CData {
+                            text: &self.src[start + 9..start + 9 + i],
+                            offset: start,
+                        });
+                    }
+                    if rest.starts_with(b"<!DOCTYPE") || rest.starts_with(b"<!ENTITY") {
+                        return Err((ParseErrorKind::Dtd, start));
+                    }
+                    return Err((
+                        ParseErrorKind::Malformed("unknown markup declaration"),
+                        start,
+                    ));
+                }
+                Some(b'?') => {
+                    let Some(i) = memmem::find(&bytes[start + 2..], b"?>") else {
+                        return Err((ParseErrorKind::UnexpectedEof, start));
+                    };
+                    let body = &bytes[start + 2..start + 2 + i];
+                    let target_len = body.iter().position(|&b| is_ws(b)).unwrap_or(body.len());
+                    let target = &body[..target_len];
+                    if target.is_empty() {
+                        return Err((
+                            ParseErrorKind::Malformed("processing instruction without target"),
+                            start,
+                        ));
+                    }
+                    if target.eq_ignore_ascii_case(b"xml") {
+                        return Err((
+                            ParseErrorKind::Malformed(
+                                "XML declaration not at the start of the document",
+                            ),
+                            start,
+                        ));
+                    }
+                    self.pos = start + 2 + i + 2;
+                    continue;
+                }
+                Some(_) => return self.start_tag(start),
+                None => return Err((ParseErrorKind::UnexpectedEof, start)),
+            }
+        }
+    }
+
+    fn text_limit(&self, at: usize) -> TokError {
+        (
+            ParseErrorKind::LimitExceeded {
+                limit: crate::Limit::TextLength,
+                max: self.max_text,
+            },
+            at,
+        )
+    }
+
+    fn text(&mut self, start: usize) -> Result<Token<'a>, TokError> {
+        let bytes = self.src.as_bytes();
+        let hay = &bytes[start..];
+        // one pass finds either the end of the text or the first byte that needs decoding
+        let (end, needs_decoding) = match memchr3(b'<', b'&', b'\r', hay) {
+            Some(i) if hay[i] == b'<' => (start + i, false),
+            Some(i) => (
+                memchr(b'<', &hay[i..]).map_or(bytes.len(), |j| start + i + j),
+                true,
+            ),
+            None => (bytes.len(), false),
+        };
+        if end - start > self.max_text {
+            return Err(self.text_limit(start));
+        }
+        self.pos = end;
+        Ok(Token::Text {
+            raw: &self.src[start..end],
+            needs_decoding,
+            offset: start,
+        })
+    }
+
+    fn end_tag(&mut self, start: usize) -> Result<Token<'a>, TokError> {
+        let bytes = self.src.as_bytes();
+        let Some(i) = memchr(b'>', &bytes[start + 2..]) else {
+            return Err((ParseErrorKind::UnexpectedEof, start));
+        };
+        let inner = &self.src[start + 2..start + 2 + i];
+        let name = inner.trim_end_matches([' ', '\t', '\n', '\r']);
+        check_name(name).map_err(|m| (ParseErrorKind::Malformed(m), start))?;
+        if name.bytes().any(|b| NAME_END[usize::from(b)]) {
+            return Err((ParseErrorKind::Malformed("invalid end tag"), start));
+        }
+        self.pos = start + 2 + i + 1;
+        Ok(Token::End {
+            name,
+            offset: start,
+        })
+    }
+
+    fn start_tag(&mut self, start: usize) -> Result<Token<'a>, TokError> {
+        let bytes = self.src.as_bytes();
+        let len = bytes.len();
+        let mut p = start + 1;
+        while p < len && !NAME_END[usize::from(bytes[p])] {
+            p += 1;
+        }
+        let name = &self.src[start + 1..p];
+        check_name(name).map_err(|m| (ParseErrorKind::Malformed(m), start))?;
+        self.attrs.clear();
+        loop {
+            // whitespace before an attribute, `/>` or `>`
+            let ws_start = p;
+            while p < len && is_ws(bytes[p]) {
+                p += 1;
+            }
+            match bytes.get(p) {
+                None => return Err((ParseErrorKind::UnexpectedEof, start)),
+                Some(b'>') => {
+                    self.pos = p + 1;
+                    return Ok(Token::Start {
+                        name,
+                        empty: false,
+                        offset: start,
+                    });
+                }
+                Some(b'/') => {
+                    if bytes.get(p + 1) == Some(&b'>') {
+                        self.pos = p + 2;
+                        return Ok(Token::Start {
+                            name,
+                            empty: true,
+                            offset: start,
+                        });
+                    }
+                    return Err((ParseErrorKind::Malformed("expected '>' after '/'"), p));
+                }
+                Some(_) => {}
+            }
+            if p == ws_start {
+                return Err((
+                    ParseErrorKind::Malformed("expected whitespace before attribute"),
+                    p,
+                ));
+            }
+            let name_start = p;
+            while p < len && !NAME_END[usize::from(bytes[p])] {
+                p += 1;
+            }
+            let attr_name = &self.src[name_start..p];
+            check_name(attr_name).map_err(|m| (ParseErrorKind::Malformed(m), name_start))?;
+            while p < len && is_ws(bytes[p]) {
+                p += 1;
+            }
+            if bytes.get(p) != Some(&b'=') {
+                return Err(if p >= len {
+                    (ParseErrorKind::UnexpectedEof, start)
+                } else {
+                    (
+                        ParseErrorKind::Malformed("expected '=' after attribute name"),
+                        p,
+                    )
+                });
+            }
+            p += 1;
+            while p < len && is_ws(bytes[p]) {
+                p += 1;
+            }
+            let quote = match bytes.get(p) {
+                Some(&q @ (b'"' | b'\'')) => q,
+                None => return Err((ParseErrorKind::UnexpectedEof, start)),
+                Some(_) => {
+                    return Err((
+                        ParseErrorKind::Malformed("expected a quoted attribute value"),
+                        p,
+                    ));
+                }
+            };
+            let value_start = p + 1;
+            let Some(i) = memchr2(quote, b'<', &bytes[value_start..]) else {
+                return Err((ParseErrorKind::UnexpectedEof, start));
+            };
+            if bytes[value_start + i] == b'<' {
+                return Err((
+                    ParseErrorKind::Malformed("'<' in attribute value"),
+                    value_start + i,
+                ));
+            }
+            if i > self.max_text {
+                return Err(self.text_limit(value_start));
+            }
+            let value = &self.src[value_start..value_start + i];
+            p = value_start + i + 1;
+            if self.attrs.len() >= self.max_attrs {
+                return Err((
+                    ParseErrorKind::LimitExceeded {
+                        limit: crate::Limit::Attributes,
+                        max: self.max_attrs,
+                    },
+                    name_start,
+                ));
+            }
+            if self.attrs.iter().any(|a| a.name == attr_name) {
+                return Err((
+                    ParseErrorKind::DuplicateAttribute {
+                        name: attr_name.to_owned(),
+                    },
+                    name_start,
+                ));
+            }
+            self.attrs.push(RawAttr {
+                name: attr_name,
+                value,
+            });
+        }
+    }
+}
+
+/// Checks a (possibly prefixed) name: non-empty, no forbidden ASCII, not starting with a digit,
+/// `-`, `.` or `:`, and at most one `:` not at either end.
+fn check_name(name: &str) -> Result<(), &'static str> {
+    let b = name.as_bytes();
+    let Some(&first) = b.first() else {
+        return Err("empty name");
+    };
+    if first.is_ascii_digit() || matches!(first, b'-' | b'.' | b':') {
+        return Err("invalid name start character");
+    }
+    let mut colons = 0;
+    for &c in b {
+        if BAD_NAME[usize::from(c)] || NAME_END[usize::from(c)] {
+            return Err("invalid character in name");
+        }
+        colons += usize::from(c == b':');
+    }
+    if colons > 1 || b[b.len() - 1] == b':' {
+        return Err("invalid qualified name");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(src: &str) -> Result<Vec<String>, TokError> {
+        let mut t = Tokenizer::new(src, 0, 64, 1 << 20);
+        let mut out = Vec::new();
+        loop {
+            match t.next()? {
+                Token::Start { name, empty, .. } => {
+                    let attrs: Vec<String> = t
+                        .attrs
+                        .iter()
+                        .map(|a| format!("{}={}", a.name, a.value))
+                        .collect();
+                    out.push(format!(
+                        "<{name} {}{}",
+                        attrs.join(" "),
+                        if empty { "/" } else { "" }
+                    ));
+                }
+                Token::End { name, .. } => out.push(format!("</{name}")),
+                Token::Text {
+                    raw,
+                    needs_decoding,
+                    ..
+                } => out.push(format!("T{needs_decoding}:{raw}")),
+                Token::CData { text, .. } => out.push(format!("C:{text}")),
+                Token::Eof => return Ok(out),
+            }
+        }
+    }
+
+    #[test]
+    fn splits_markup() {
+        let got =
+            tokens("<a x='1' y = \"2>\"><!-- c --><?pi x?><b/>t&amp;<![CDATA[<z>]]></a >").unwrap();
+        assert_eq!(got, ["<a x=1 y=2>", "<b /", "Ttrue:t&amp;", "C:<z>", "</a"]);
+    }
+
+    #[test]
+    fn rejects_bad_markup() {
+        for bad in [
+            "<a x=1>",
+            "<a x='1'y='2'>",
+            "<a x='<'>",
+            "<a x='1' x='2'>",
+            "<!DOCTYPE a>",
+            "<a",
+            "<!-- x",
+            "<1a>",
+            "<a:b:c>",
+            "</a b>",
+            "<?xml version='1.0'?>",
+            "<a/ >",
+        ] {
+            assert!(tokens(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! Every example document of the ANS corpus parses, with the header fields every one of them has.
+
+use std::path::PathBuf;
+
+fn corpus_dir() -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/cda/examples/TestContenuCDA-3-0"
+    ))
+}
+
+fn corpus_files() -> Vec<PathBuf> {
+    let dir = corpus_dir();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("the CDA corpus must be at {}: {e}", dir.display()))
+        .map(|e| e.expect("readable directory").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 90,
+        "expected the 94 ANS examples, found {}",
+        files.len()
+    );
+    files
+}
+
+#[test]
+fn every_example_parses_with_its_header() {
+    for path in corpus_files() {
+        let bytes = std::fs::read(&path).unwrap();
+        let doc = segur_cda::parse(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let name = path.display();
+        assert_eq!(doc.realm_codes[0].code.as_deref(), Some("FR"), "{name}");
+        assert_eq!(
+            doc.type_id.as_ref().and_then(|t| t.extension.as_deref()),
+            Some("POCD_HD000040"),
+            "{name}"
+        );
+        assert!(doc.has_template("1.2.250.1.213.1.1.1.1"), "{name}");
+        assert!(
+            doc.id.is_some() && doc.set_id.is_some() && doc.code.is_some(),
+            "{name}"
+        );
+        assert_eq!(doc.record_targets.len(), 1, "{name}");
+        assert!(doc.patient_ids().count() >= 1, "{name}");
+        assert!(!doc.authors.is_empty(), "{name}");
+        assert!(
+            doc.custodian.is_some() && doc.legal_authenticator.is_some(),
+            "{name}"
+        );
+        assert!(doc.component_of.is_some(), "{name}");
+        assert!(doc.body.is_some(), "{name}");
+        let owned = doc.clone().into_owned();
+        assert_eq!(owned, doc, "{name}");
+    }
+}
