@@ -12,3 +12,7 @@ pub use segur_transport as transport;
 #[cfg(feature = "cda")]
 #[doc(inline)]
 pub use segur_cda as cda;
+
+#[cfg(feature = "soap")]
+#[doc(inline)]
+pub use segur_soap as soap;

@@ -1,0 +1,17 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod envelope;
+mod error;
+mod fault;
+pub mod mtom;
+pub mod ns;
+pub mod vihf;
+mod xml;
+
+pub use crate::envelope::{
+    ANONYMOUS, Addressing, Body, Envelope, EnvelopeBuilder, HeaderBlock, Payload, SoapVersion,
+};
+pub use crate::error::{Error, ErrorKind};
+pub use crate::fault::{Fault, FaultCode, FaultReason};
+pub use crate::xml::{Limits, QualifiedName};
