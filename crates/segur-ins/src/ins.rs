@@ -54,13 +54,16 @@ impl CxForm {
 impl Ins {
     /// Pairs a matricule with its authority; the matricule's kind is set from the OID.
     ///
-    /// Fails with [`InsError::LegacyOid`] for the INS-C authorities.
+    /// Fails with [`InsError::LegacyOid`] for the INS-C authorities, and with the strict
+    /// profile's errors for a matricule parsed in the lenient [`crate::Profile::Nir`] that is not
+    /// an INS matricule (so every `Ins` can be written and read back by each converter).
     pub fn new(matricule: Matricule, oid: InsOid) -> Result<Self, InsError> {
         let kind: MatriculeKind = oid
             .matricule_kind()
             .ok_or(InsError::LegacyOid { oid: oid.as_str() })?;
+        let strict = Matricule::parse(matricule.as_str())?;
         Ok(Self {
-            matricule: matricule.with_kind(kind),
+            matricule: strict.with_kind(kind),
             oid,
         })
     }

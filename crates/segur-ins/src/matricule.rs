@@ -560,6 +560,61 @@ pub enum BirthPlace {
     },
 }
 
+impl fmt::Display for SexDigit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = match *self {
+            Self::Male => 1,
+            Self::Female => 2,
+            Self::ForeignerInRegistration(d) | Self::Mig(d) | Self::Nnp(d) | Self::Other(d) => d,
+        };
+        write!(f, "{d} ({})", self.meaning())
+    }
+}
+
+impl fmt::Display for BirthMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Known(m) => write!(f, "{m:02}"),
+            Self::Pseudo { raw, real } => {
+                write!(f, "{raw:02} (pseudo-month: real month {real:02})")
+            }
+            Self::Unknown(m) => write!(f, "{m:02} (month unknown)"),
+            Self::Unexplained(m) => write!(f, "{m:02} (no documented meaning)"),
+            Self::Invalid(m) => write!(f, "{m:02} (not a possible month)"),
+        }
+    }
+}
+
+impl fmt::Display for BirthPlace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Department {
+                department,
+                commune,
+            } => write!(f, "department {department:02}, commune {commune:03}"),
+            Self::Corsica {
+                department,
+                commune,
+            } => {
+                let (code, name) = match department {
+                    CorsicaDepartment::Corse => ("20", "Corsica before 1976"),
+                    CorsicaDepartment::CorseDuSud => ("2A", "Corse-du-Sud"),
+                    CorsicaDepartment::HauteCorse => ("2B", "Haute-Corse"),
+                };
+                write!(f, "department {code} ({name}), commune {commune:03}")
+            }
+            Self::Overseas {
+                department,
+                commune,
+            } => write!(f, "overseas department {department}, commune {commune:02}"),
+            Self::OverseasCollectivity { territory, commune } => {
+                write!(f, "overseas collectivity {territory}, commune {commune:02}")
+            }
+            Self::Abroad { country } => write!(f, "born abroad, INSEE country code {country:03}"),
+        }
+    }
+}
+
 /// A semantic oddity of a structurally valid matricule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -1,0 +1,37 @@
+//! `segur`: the command-line face of the segur libraries.
+//!
+//! Each area lives in its own module exposing `Args` and `run(args) -> Result<ExitCode,
+//! CliError>`; this file only declares the top-level commands and dispatches.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod error;
+mod ins;
+
+/// Ségur du numérique tools: INS, CDA, DMP, MSSanté, Pro Santé Connect.
+#[derive(Debug, Parser)]
+#[command(name = "segur", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Identité Nationale de Santé: check matricules, show an INS in every wire form.
+    #[command(subcommand)]
+    Ins(ins::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Ins(args) => ins::run(args),
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("segur: {e}");
+        e.exit_code()
+    })
+}
