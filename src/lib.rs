@@ -16,3 +16,7 @@ pub use segur_cda as cda;
 #[cfg(feature = "soap")]
 #[doc(inline)]
 pub use segur_soap as soap;
+
+#[cfg(feature = "psc")]
+#[doc(inline)]
+pub use segur_psc as psc;
