@@ -20,3 +20,7 @@ pub use segur_soap as soap;
 #[cfg(feature = "psc")]
 #[doc(inline)]
 pub use segur_psc as psc;
+
+#[cfg(feature = "xds")]
+#[doc(inline)]
+pub use segur_xds as xds;
