@@ -2,10 +2,12 @@
 
 mod base64;
 mod error;
+mod inspect;
 pub mod model;
 mod parse;
 
 pub use base64::Base64Error;
 pub use error::{Error, Limit, ParseError, ParseErrorKind};
+pub use inspect::Summary;
 pub use model::*;
 pub use parse::{Limits, MAX_DEPTH_CAP, parse, parse_str, parse_with};

@@ -6,10 +6,10 @@ use super::reader::{Item, Reader, Start, decode};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::model::{
     Addr, AddrPart, Body, ClinicalStatement, Code, ComponentOf, Consent, Device, Document, Ed,
-    Entry, HealthCareFacility, Ii, InFulfillmentOf, Name, NamePart, NamePartKind, Narrative,
-    NonXmlBody, Order, Organization, ParentDocument, Participation, Patient, Person, Place, QName,
-    RelatedDocument, Relationship, Role, Section, ServiceEvent, StatementKind, StructuredBody,
-    Telecom, Time,
+    Element, Entry, HealthCareFacility, Ii, InFulfillmentOf, Name, NamePart, NamePartKind,
+    Narrative, NonXmlBody, Order, Organization, ParentDocument, Participation, Patient, Person,
+    Place, QName, RelatedDocument, Relationship, Role, Section, ServiceEvent, StatementKind,
+    StructuredBody, Telecom, Time,
 };
 
 type Res<T> = Result<T, ParseError>;
@@ -628,7 +628,7 @@ fn structured_body<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<StructuredBody<
         if c.is_hl7() && c.local == "component" {
             while let Some(e) = r.next_child()? {
                 if e.is_hl7() && e.local == "section" {
-                    b.sections.push(section(r, e)?);
+                    push_boxed(&mut b.sections, section(r, e)?);
                 } else {
                     b.extensions.push(r.capture(e)?);
                 }
@@ -640,120 +640,208 @@ fn structured_body<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<StructuredBody<
     Ok(b)
 }
 
-fn section<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Section<'a>> {
-    let mut sec = Section {
+/// Moves a boxed value into a vector outside the caller's stack frame.
+#[inline(never)]
+fn push_boxed<T>(v: &mut Vec<T>, b: Box<T>) {
+    v.push(*b);
+}
+
+/// Moves a boxed statement into an option outside the caller's stack frame.
+#[inline(never)]
+fn set_statement<'a>(slot: &mut Option<ClinicalStatement<'a>>, b: Box<ClinicalStatement<'a>>) {
+    *slot = Some(*b);
+}
+
+#[inline(never)]
+fn new_section<'a>(r: &Reader<'a>, s: Start<'a>) -> Res<Box<Section<'a>>> {
+    Ok(Box::new(Section {
         id_attr: r.attr("ID", s.offset)?,
         ..Section::default()
-    };
+    }))
+}
+
+/// Sections nest, and so does this function: its frame holds only boxes and small values (the
+/// non-recursive cases live in `section_child`), so that even a debug build stays within a
+/// thread's stack up to [`crate::MAX_DEPTH_CAP`]. The same holds for `statement` and
+/// `relationship`, which recurse through each other.
+fn section<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Box<Section<'a>>> {
+    let mut sec = new_section(r, s)?;
     while let Some(c) = r.next_child()? {
-        if !c.is_hl7() {
-            sec.extensions.push(r.capture(c)?);
-            continue;
-        }
-        match c.local {
-            "templateId" => sec.template_ids.push(ii(r, c)?),
-            "id" => sec.id = Some(ii(r, c)?),
-            "code" => sec.code = Some(code(r, c)?),
-            "title" => sec.title = Some(r.text()?),
-            "text" => {
-                let media_type = r.attr("mediaType", c.offset)?;
-                let from = r.pos();
-                let to = r.skip()?;
-                let raw = Cow::Borrowed(&r.src()[from..to.max(from)]);
-                sec.text = Some(Narrative { media_type, raw });
+        match (c.is_hl7(), c.local) {
+            (true, "entry") => {
+                let e = entry(r, c)?;
+                push_boxed(&mut sec.entries, e);
             }
-            "confidentialityCode" => sec.confidentiality_code = Some(code(r, c)?),
-            "languageCode" => sec.language_code = Some(code(r, c)?),
-            "author" | "informant" => sec.participations.push(participation(r, c)?),
-            "entry" => sec.entries.push(entry(r, c)?),
-            "component" => {
+            (true, "component") => {
                 while let Some(e) = r.next_child()? {
                     if e.is_hl7() && e.local == "section" {
-                        sec.sections.push(section(r, e)?);
+                        let nested = section(r, e)?;
+                        push_boxed(&mut sec.sections, nested);
                     } else {
-                        sec.extensions.push(r.capture(e)?);
+                        capture_into(r, e, &mut sec.extensions)?;
                     }
                 }
             }
-            _ => sec.extensions.push(r.capture(c)?),
+            _ => section_child(r, c, &mut sec)?,
         }
     }
     Ok(sec)
 }
 
-fn entry<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Entry<'a>> {
-    let mut e = Entry {
+#[inline(never)]
+fn section_child<'a>(r: &mut Reader<'a>, c: Start<'a>, sec: &mut Section<'a>) -> Res<()> {
+    if !c.is_hl7() {
+        sec.extensions.push(r.capture(c)?);
+        return Ok(());
+    }
+    match c.local {
+        "templateId" => sec.template_ids.push(ii(r, c)?),
+        "id" => sec.id = Some(ii(r, c)?),
+        "code" => sec.code = Some(code(r, c)?),
+        "title" => sec.title = Some(r.text()?),
+        "text" => {
+            let media_type = r.attr("mediaType", c.offset)?;
+            let from = r.pos();
+            let to = r.skip()?;
+            let raw = Cow::Borrowed(&r.src()[from..to.max(from)]);
+            sec.text = Some(Narrative { media_type, raw });
+        }
+        "confidentialityCode" => sec.confidentiality_code = Some(code(r, c)?),
+        "languageCode" => sec.language_code = Some(code(r, c)?),
+        "author" | "informant" => sec.participations.push(participation(r, c)?),
+        _ => sec.extensions.push(r.capture(c)?),
+    }
+    Ok(())
+}
+
+#[inline(never)]
+fn new_entry<'a>(r: &Reader<'a>, s: Start<'a>) -> Res<Box<Entry<'a>>> {
+    Ok(Box::new(Entry {
         type_code: r.attr("typeCode", s.offset)?,
         context_conduction_ind: r.attr("contextConductionInd", s.offset)?,
         ..Entry::default()
-    };
+    }))
+}
+
+fn entry<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Box<Entry<'a>>> {
+    let mut e = new_entry(r, s)?;
     while let Some(c) = r.next_child()? {
         if c.is_hl7()
             && e.statement.is_none()
             && !matches!(c.local, "templateId" | "realmCode" | "typeId")
         {
-            e.statement = Some(statement(r, c)?);
+            let st = statement(r, c)?;
+            set_statement(&mut e.statement, st);
         } else {
-            e.extensions.push(r.capture(c)?);
+            capture_into(r, c, &mut e.extensions)?;
         }
     }
     Ok(e)
 }
 
-fn statement<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<ClinicalStatement<'a>> {
+#[inline(never)]
+fn capture_into<'a>(r: &mut Reader<'a>, c: Start<'a>, out: &mut Vec<Element<'a>>) -> Res<()> {
+    out.push(r.capture(c)?);
+    Ok(())
+}
+
+#[inline(never)]
+fn new_statement<'a>(r: &Reader<'a>, s: Start<'a>) -> Res<Box<ClinicalStatement<'a>>> {
     let o = s.offset;
-    let mut st = ClinicalStatement {
+    Ok(Box::new(ClinicalStatement {
         kind: StatementKind::from_local_name(s.local),
         class_code: r.attr("classCode", o)?,
         mood_code: r.attr("moodCode", o)?,
         negation_ind: r.attr("negationInd", o)?,
         id_attr: r.attr("ID", o)?,
         ..ClinicalStatement::default()
-    };
+    }))
+}
+
+fn statement<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Box<ClinicalStatement<'a>>> {
+    let mut st = new_statement(r, s)?;
     while let Some(c) = r.next_child()? {
-        if !c.is_hl7() {
-            st.extensions.push(r.capture(c)?);
-            continue;
-        }
-        match c.local {
-            "templateId" => st.template_ids.push(ii(r, c)?),
-            "id" => st.ids.push(ii(r, c)?),
-            "code" => st.code = Some(code(r, c)?),
-            "text" => st.text = Some(ed(r, c)?),
-            "statusCode" => st.status_code = Some(code(r, c)?),
-            "effectiveTime" => st.effective_times.push(time(r, c)?),
-            "value" => st.values.push(r.capture(c)?),
-            "author" | "informant" | "participant" | "performer" | "subject" | "specimen"
-            | "consumable" | "product" | "responsibleParty" => {
-                st.participations.push(participation(r, c)?);
-            }
-            "entryRelationship" | "component" => st.relationships.push(relationship(r, c)?),
-            _ => st.extensions.push(r.capture(c)?),
+        if c.is_hl7() && matches!(c.local, "entryRelationship" | "component") {
+            let rel = relationship(r, c)?;
+            push_boxed(&mut st.relationships, rel);
+        } else {
+            statement_child(r, c, &mut st)?;
         }
     }
     Ok(st)
 }
 
-fn relationship<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Relationship<'a>> {
+#[inline(never)]
+fn statement_child<'a>(
+    r: &mut Reader<'a>,
+    c: Start<'a>,
+    st: &mut ClinicalStatement<'a>,
+) -> Res<()> {
+    if !c.is_hl7() {
+        st.extensions.push(r.capture(c)?);
+        return Ok(());
+    }
+    match c.local {
+        "templateId" => st.template_ids.push(ii(r, c)?),
+        "id" => st.ids.push(ii(r, c)?),
+        "code" => st.code = Some(code(r, c)?),
+        "text" => st.text = Some(ed(r, c)?),
+        "statusCode" => st.status_code = Some(code(r, c)?),
+        "effectiveTime" => st.effective_times.push(time(r, c)?),
+        "value" => st.values.push(r.capture(c)?),
+        "author" | "informant" | "participant" | "performer" | "subject" | "specimen"
+        | "consumable" | "product" | "responsibleParty" => {
+            st.participations.push(participation(r, c)?);
+        }
+        _ => st.extensions.push(r.capture(c)?),
+    }
+    Ok(())
+}
+
+#[inline(never)]
+fn new_relationship<'a>(r: &Reader<'a>, s: Start<'a>) -> Res<Box<Relationship<'a>>> {
     let o = s.offset;
-    let mut rel = Relationship {
+    Ok(Box::new(Relationship {
         tag: Cow::Borrowed(s.local),
         type_code: r.attr("typeCode", o)?,
         inversion_ind: r.attr("inversionInd", o)?,
         context_conduction_ind: r.attr("contextConductionInd", o)?,
         negation_ind: r.attr("negationInd", o)?,
         ..Relationship::default()
-    };
+    }))
+}
+
+fn relationship<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Box<Relationship<'a>>> {
+    let mut rel = new_relationship(r, s)?;
     while let Some(c) = r.next_child()? {
         let structural = matches!(
             c.local,
             "sequenceNumber" | "seperatableInd" | "templateId" | "realmCode" | "typeId"
         );
         if c.is_hl7() && rel.statement.is_none() && !structural {
-            rel.statement = Some(statement(r, c)?);
+            let st = statement(r, c)?;
+            set_statement(&mut rel.statement, st);
         } else {
-            rel.extensions.push(r.capture(c)?);
+            capture_into(r, c, &mut rel.extensions)?;
         }
     }
     Ok(rel)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn model_sizes_stay_moderate() {
+        use crate::model::*;
+        eprintln!(
+            "Section {} ClinicalStatement {} Entry {} Relationship {} Code {} Ii {}",
+            size_of::<Section<'_>>(),
+            size_of::<ClinicalStatement<'_>>(),
+            size_of::<Entry<'_>>(),
+            size_of::<Relationship<'_>>(),
+            size_of::<Code<'_>>(),
+            size_of::<Ii<'_>>()
+        );
+        assert!(size_of::<ClinicalStatement<'_>>() < 2048);
+    }
 }

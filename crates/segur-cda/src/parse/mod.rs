@@ -11,8 +11,8 @@ use tokenizer::{Token, Tokenizer};
 
 /// Nesting deeper than this is refused whatever [`Limits::max_depth`] says: the typed parser
 /// recurses through nested sections and entry relationships, and this bound keeps its stack use
-/// well under the 2 MiB of a default thread.
-pub const MAX_DEPTH_CAP: usize = 1_000;
+/// under the 2 MiB of a default thread even in debug builds. The deepest ANS example is 22 levels.
+pub const MAX_DEPTH_CAP: usize = 256;
 
 /// Resource limits applied while parsing untrusted input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,7 +20,8 @@ pub const MAX_DEPTH_CAP: usize = 1_000;
 pub struct Limits {
     /// Largest accepted input, in bytes (default 512 MiB).
     pub max_input_size: usize,
-    /// Deepest element nesting (default 256; values above [`MAX_DEPTH_CAP`] act as the cap).
+    /// Deepest element nesting (default and maximum [`MAX_DEPTH_CAP`]; real documents stay under
+    /// 30).
     pub max_depth: usize,
     /// Most attributes on one element (default 64).
     pub max_attributes: usize,
@@ -353,7 +354,24 @@ fn element_path(src: &str, offset: usize) -> String {
                     seen.push(Vec::new());
                 }
             }
-            Ok(Token::Eof) | Err(_) => break,
+            Err(_) => {
+                // a malformed start tag: the error is about that element
+                let rest = &src.as_bytes()[before..];
+                if rest.len() > 1 && rest[0] == b'<' && !matches!(rest[1], b'/' | b'!' | b'?') {
+                    let len = rest[1..]
+                        .iter()
+                        .position(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>'))
+                        .unwrap_or(rest.len() - 1);
+                    let name = std::str::from_utf8(&rest[1..1 + len]).unwrap_or("?");
+                    let local = reader::split_qname(name).1;
+                    let level = seen.last().map_or(0, |l| {
+                        l.iter().find(|(n, _)| *n == local).map_or(0, |e| e.1)
+                    });
+                    open.push((local, level + 1));
+                }
+                break;
+            }
+            Ok(Token::Eof) => break,
             Ok(_) => {}
         }
     }

@@ -1,0 +1,264 @@
+//! Hostile and malformed input: typed errors with a location, never a panic, a hang or
+//! unbounded memory.
+
+use segur_cda::{Limit, Limits, ParseErrorKind, parse, parse_with};
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
+
+fn read(rel: &str) -> Vec<u8> {
+    std::fs::read(format!("{DATA}/{rel}")).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn kind(input: &[u8]) -> ParseErrorKind {
+    parse(input).expect_err("must be rejected").kind
+}
+
+#[test]
+fn billion_laughs_is_rejected_as_a_dtd() {
+    let err = parse(&read("hostile/billion-laughs.xml")).unwrap_err();
+    assert_eq!(err.kind, ParseErrorKind::Dtd);
+    assert_eq!((err.line, err.column), (2, 1));
+}
+
+#[test]
+fn entities_are_never_expanded() {
+    let err = parse(&read("hostile/undeclared-entity.xml")).unwrap_err();
+    assert_eq!(
+        err.kind,
+        ParseErrorKind::UnknownEntity { name: "xxe".into() }
+    );
+    assert_eq!(err.path, "/ClinicalDocument/title");
+    // an external entity declaration is a DTD too
+    let xxe = br#"<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><d>&x;</d>"#;
+    assert_eq!(kind(xxe), ParseErrorKind::Dtd);
+}
+
+#[test]
+fn deep_nesting_hits_the_depth_limit_without_overflowing_the_stack() {
+    let depth = 100_000;
+    let mut doc =
+        String::from(r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><component><structuredBody>"#);
+    for _ in 0..depth {
+        doc.push_str("<component><section>");
+    }
+    let err = parse(doc.as_bytes()).unwrap_err();
+    assert_eq!(
+        err.kind,
+        ParseErrorKind::LimitExceeded {
+            limit: Limit::Depth,
+            max: 256
+        }
+    );
+    assert!(
+        err.path
+            .starts_with("/ClinicalDocument/component/structuredBody/component/section")
+    );
+    // a huge configured limit is capped, so the typed parser's recursion stays bounded
+    let err = parse_with(doc.as_bytes(), &Limits::new().max_depth(usize::MAX)).unwrap_err();
+    assert_eq!(
+        err.kind,
+        ParseErrorKind::LimitExceeded {
+            limit: Limit::Depth,
+            max: segur_cda::MAX_DEPTH_CAP
+        }
+    );
+}
+
+#[test]
+fn nesting_up_to_the_cap_parses_on_a_default_thread() {
+    // nested sections and entry relationships make the typed parser recurse: up to the cap
+    // this must fit the 2 MiB stack of a test thread, even in debug builds
+    let levels = (segur_cda::MAX_DEPTH_CAP - 8) / 2;
+    let mut doc =
+        String::from(r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><component><structuredBody>"#);
+    doc.push_str(&"<component><section>".repeat(levels));
+    doc.push_str(&"</section></component>".repeat(levels));
+    doc.push_str("</structuredBody></component></ClinicalDocument>");
+    let parsed = parse(doc.as_bytes()).unwrap();
+    assert_eq!(parsed.all_sections().len(), levels);
+
+    let mut doc = String::from(
+        r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><component><structuredBody><component><section><entry>"#,
+    );
+    doc.push_str("<act>");
+    doc.push_str(&"<entryRelationship><act>".repeat(levels - 4));
+    doc.push_str(&"</act></entryRelationship>".repeat(levels - 4));
+    doc.push_str(
+        "</act></entry></section></component></structuredBody></component></ClinicalDocument>",
+    );
+    let parsed = parse(doc.as_bytes()).unwrap();
+    assert_eq!(parsed.sections()[0].statements().len(), levels - 3);
+
+    // deep nesting inside an unknown element is captured generically, without recursion
+    let mut ext = String::from(r#"<ClinicalDocument xmlns="urn:hl7-org:v3">"#);
+    ext.push_str(&"<x:e xmlns:x='urn:x'>".repeat(250));
+    ext.push_str(&"</x:e>".repeat(250));
+    ext.push_str("</ClinicalDocument>");
+    let doc = parse(ext.as_bytes()).unwrap();
+    assert_eq!(doc.extensions.len(), 1);
+}
+
+#[test]
+fn every_truncation_of_a_real_document_is_an_error() {
+    let bytes = read("valid/n3-prefixed.xml");
+    let end = bytes.len() - 1; // the file ends with the root end tag (no trailing newline)
+    for cut in 0..end {
+        let err = parse(&bytes[..cut]).expect_err("truncated");
+        assert!(
+            err.offset <= cut,
+            "offset {} beyond the input ({cut})",
+            err.offset
+        );
+    }
+    assert!(parse(&bytes).is_ok());
+}
+
+#[test]
+fn invalid_utf8_is_located() {
+    let mut bytes = br#"<ClinicalDocument xmlns="urn:hl7-org:v3">
+<title>caf"#
+        .to_vec();
+    bytes.extend_from_slice(&[0xC3, 0x28]);
+    bytes.extend_from_slice(b"</title></ClinicalDocument>");
+    let err = parse(&bytes).unwrap_err();
+    assert_eq!(err.kind, ParseErrorKind::InvalidUtf8);
+    assert_eq!((err.line, err.column, err.offset), (2, 11, 52));
+    assert_eq!(err.path, "/ClinicalDocument/title");
+}
+
+#[test]
+fn unsupported_encodings_are_named() {
+    let utf16: Vec<u8> = "\u{feff}<a/>"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    assert_eq!(
+        kind(&utf16),
+        ParseErrorKind::UnsupportedEncoding {
+            encoding: "UTF-16".into()
+        }
+    );
+    let sjis =
+        br#"<?xml version="1.0" encoding="Shift_JIS"?><ClinicalDocument xmlns="urn:hl7-org:v3"/>"#;
+    assert_eq!(
+        kind(sjis),
+        ParseErrorKind::UnsupportedEncoding {
+            encoding: "Shift_JIS".into()
+        }
+    );
+}
+
+#[test]
+fn errors_carry_the_element_path_line_and_column() {
+    let doc = r#"<?xml version="1.0"?>
+<ClinicalDocument xmlns="urn:hl7-org:v3">
+  <recordTarget>
+    <patientRole>
+      <id root="1.2.250.1.213.1.4.10" extension="1"/>
+      <id root="1.2.3" extension="a<b"/>
+    </patientRole>
+  </recordTarget>
+</ClinicalDocument>"#;
+    let err = parse(doc.as_bytes()).unwrap_err();
+    assert_eq!(
+        err.kind,
+        ParseErrorKind::Malformed("'<' in attribute value")
+    );
+    assert_eq!(err.path, "/ClinicalDocument/recordTarget/patientRole/id[2]");
+    assert_eq!((err.line, err.column), (6, 36));
+    let shown = err.to_string();
+    assert!(
+        shown.contains("line 6, column 36") && shown.contains("patientRole/id[2]"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn malformed_structure_is_typed() {
+    let cases: [(&[u8], fn(&ParseErrorKind) -> bool); 9] = [
+        (
+            b"<ClinicalDocument xmlns='urn:hl7-org:v3'><title></code></ClinicalDocument>",
+            |k| matches!(k, ParseErrorKind::MismatchedEndTag { expected, found } if expected == "title" && found == "code"),
+        ),
+        (
+            b"<x:ClinicalDocument/>",
+            |k| matches!(k, ParseErrorKind::UnboundPrefix { prefix } if prefix == "x"),
+        ),
+        (
+            b"<html xmlns='http://www.w3.org/1999/xhtml'><body/></html>",
+            |k| matches!(k, ParseErrorKind::NotClinicalDocument { root } if root == "html"),
+        ),
+        (b"<ClinicalDocument/>", |k| {
+            matches!(k, ParseErrorKind::NotClinicalDocument { .. })
+        }),
+        (b"<ClinicalDocument xmlns='urn:hl7-org:v3'/><again/>", |k| {
+            matches!(k, ParseErrorKind::Malformed(_))
+        }),
+        (b"text<ClinicalDocument xmlns='urn:hl7-org:v3'/>", |k| {
+            matches!(k, ParseErrorKind::Malformed(_))
+        }),
+        (
+            b"<ClinicalDocument xmlns='urn:hl7-org:v3' a='1' a='2'/>",
+            |k| matches!(k, ParseErrorKind::DuplicateAttribute { name } if name == "a"),
+        ),
+        (
+            b"<ClinicalDocument xmlns='urn:hl7-org:v3'><title>&#1;</title></ClinicalDocument>",
+            |k| matches!(k, ParseErrorKind::InvalidCharRef { .. }),
+        ),
+        (b"", |k| matches!(k, ParseErrorKind::UnexpectedEof)),
+    ];
+    for (input, check) in cases {
+        let k = kind(input);
+        assert!(check(&k), "{}: {k:?}", String::from_utf8_lossy(input));
+    }
+}
+
+#[test]
+fn limits_are_enforced() {
+    let doc = read("valid/n3-prefixed.xml");
+    let check = |limits: Limits, limit: Limit| {
+        let err = parse_with(&doc, &limits).unwrap_err();
+        assert!(
+            matches!(err.kind, ParseErrorKind::LimitExceeded { limit: l, .. } if l == limit),
+            "{limit:?}: {err}"
+        );
+    };
+    check(Limits::new().max_input_size(100), Limit::InputSize);
+    check(Limits::new().max_depth(4), Limit::Depth);
+    check(Limits::new().max_attributes(2), Limit::Attributes);
+    check(Limits::new().max_text_len(10), Limit::TextLength);
+    check(Limits::new().max_elements(20), Limit::Elements);
+    assert!(parse_with(&doc, &Limits::new()).is_ok());
+}
+
+#[test]
+fn random_mutations_never_panic() {
+    // a small deterministic xorshift: flip, insert and delete bytes of a real document
+    let base = read("valid/n3-prefixed.xml");
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let specials = b"<>&;'\"/=:!?[]- \n\xC3\xFF";
+    for _ in 0..3_000 {
+        let mut m = base.clone();
+        for _ in 0..(next() % 4 + 1) {
+            let at = (next() as usize) % m.len();
+            let byte = specials[(next() as usize) % specials.len()];
+            match next() % 3 {
+                0 => m[at] = byte,
+                1 => m.insert(at, byte),
+                _ => {
+                    m.remove(at);
+                }
+            }
+        }
+        if let Err(e) = parse(&m) {
+            assert!(e.offset <= m.len());
+            assert!(!e.to_string().is_empty());
+        }
+    }
+}
