@@ -231,6 +231,10 @@ fn parse_cx(cx: &str, form: CxForm) -> Result<Ins, InsError> {
     if id_type != "ISO" {
         return Err(syntax("CX.4.3 must be ISO"));
     }
+    let oid = InsOid::from_oid(universal_id)?;
+    if oid.is_legacy() {
+        return Err(InsError::LegacyOid { oid: oid.as_str() });
+    }
     match (form, type_code) {
         (CxForm::Xds, "NH" | "INS") | (CxForm::Pam, "INS") => {}
         (CxForm::Pam, "NH") => return Err(syntax("type NH is the billing NIR, not an INS")),
@@ -239,7 +243,6 @@ fn parse_cx(cx: &str, form: CxForm) -> Result<Ins, InsError> {
     if id.is_empty() || id == "\"\"" {
         return Err(syntax("empty identifier (CX.1)"));
     }
-    let oid = InsOid::from_oid(universal_id)?;
     if !namespace.is_empty() && namespace != oid.hl7v2_namespace() {
         return Err(syntax("CX.4.1 namespace does not match the OID"));
     }
@@ -302,6 +305,14 @@ mod tests {
             })
         );
         // legacy INS-C: recognised, refused
+        assert_eq!(
+            Ins::from_hl7v2_pam_cx(
+                "0411886319605719371016^^^ASIP-SANTE-INS-C&1.2.250.1.213.1.4.2&ISO^INS-C^^20101207"
+            ),
+            Err(InsError::LegacyOid {
+                oid: "1.2.250.1.213.1.4.2"
+            })
+        );
         assert_eq!(
             Ins::from_hl7v2_pam_cx(
                 "185017511412330^^^ASIP-SANTE-INS-C&1.2.250.1.213.1.4.2&ISO^INS"
