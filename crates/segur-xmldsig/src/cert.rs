@@ -400,7 +400,10 @@ fn format_dn(name: &X509Name<'_>, style: DnStyle) -> String {
         if i > 0 {
             out.push(',');
         }
-        for (j, atv) in rdn.iter().enumerate() {
+        // Like OpenSSL (the xmlsec1 oracle), the values of a multi-valued RDN come in reverse
+        // DER order too.
+        let atvs: Vec<_> = rdn.iter().collect();
+        for (j, atv) in atvs.iter().rev().enumerate() {
             if j > 0 {
                 out.push('+');
             }
