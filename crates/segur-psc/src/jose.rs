@@ -555,3 +555,245 @@ impl SigningKey {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RSA_PK8: &[u8] = include_bytes!("../tests/data/rsa2048-test-key.pk8.der");
+
+    fn es256() -> SigningKey {
+        let rng = ring::rand::SystemRandom::new();
+        let pk8 = signature::EcdsaKeyPair::generate_pkcs8(
+            &signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+            &rng,
+        )
+        .unwrap();
+        SigningKey::from_pkcs8_der(Algorithm::Es256, pk8.as_ref(), Some("ec1".into())).unwrap()
+    }
+
+    fn verifying(key: &SigningKey) -> VerifyingKey {
+        let jwk = key.public_jwk().unwrap();
+        let jwks =
+            crate::jwk::Jwks::parse(serde_json::json!({ "keys": [jwk] }).to_string().as_bytes())
+                .unwrap();
+        jwks.keys()[0].clone()
+    }
+
+    fn sign(key: &SigningKey, payload: &str) -> String {
+        key.sign(payload.as_bytes(), &Map::new())
+            .unwrap()
+            .expose()
+            .to_owned()
+    }
+
+    #[test]
+    fn round_trips_every_algorithm() {
+        let rs = SigningKey::from_pkcs8_der(Algorithm::Rs256, RSA_PK8, Some("r".into())).unwrap();
+        let ps = SigningKey::from_pkcs8_der(Algorithm::Ps256, RSA_PK8, Some("r".into())).unwrap();
+        let es = es256();
+        for key in [&rs, &ps, &es] {
+            let token = sign(key, r#"{"a":1}"#);
+            let jws = Jws::parse(&token).unwrap();
+            assert_eq!(jws.header().alg, key.alg());
+            assert_eq!(jws.header().typ.as_deref(), Some("JWT"));
+            // The JWK of an RSA key is restricted to its alg: RS256 and PS256 keys differ.
+            assert_eq!(jws.verify(&verifying(key)).unwrap(), br#"{"a":1}"#);
+        }
+        let secret = Secret::new("0123456789abcdef0123456789abcdef");
+        let hs = SigningKey::hmac(&secret, None);
+        let token = sign(&hs, "{}");
+        assert!(hs.public_jwk().is_none());
+        let jws = Jws::parse(&token).unwrap();
+        assert_eq!(jws.verify(&VerifyingKey::hmac(&secret)).unwrap(), b"{}");
+        assert!(matches!(
+            jws.verify(&VerifyingKey::hmac(&Secret::new("other"))),
+            Err(Error::BadSignature {
+                alg: Algorithm::Hs256
+            })
+        ));
+    }
+
+    #[test]
+    fn tampering_is_detected() {
+        let es = es256();
+        let token = sign(&es, r#"{"acr":"eidas1"}"#);
+        let key = verifying(&es);
+        let (head, sig) = token.rsplit_once('.').unwrap();
+        let other_payload = encode_b64url(br#"{"acr":"eidas3"}"#);
+        let first_dot = token.find('.').unwrap();
+        let swapped = format!("{}.{}.{}", &token[..first_dot], other_payload, sig);
+        assert!(matches!(
+            Jws::parse(&swapped).unwrap().verify(&key),
+            Err(Error::BadSignature { .. })
+        ));
+        let mut sig_bytes = decode_b64url(sig).unwrap();
+        sig_bytes[10] ^= 1;
+        let bad = format!("{head}.{}", encode_b64url(&sig_bytes));
+        assert!(matches!(
+            Jws::parse(&bad).unwrap().verify(&key),
+            Err(Error::BadSignature { .. })
+        ));
+        // An ES256 signature of the wrong length.
+        let short = format!("{head}.{}", encode_b64url(&sig_bytes[..63]));
+        assert!(Jws::parse(&short).unwrap().verify(&key).is_err());
+    }
+
+    fn compact(header: &str, payload: &str, sig: &[u8]) -> String {
+        format!(
+            "{}.{}.{}",
+            encode_b64url(header.as_bytes()),
+            encode_b64url(payload.as_bytes()),
+            encode_b64url(sig)
+        )
+    }
+
+    #[test]
+    fn hostile_headers_are_refused() {
+        let none = format!(
+            "{}.{}.",
+            encode_b64url(br#"{"alg":"none"}"#),
+            encode_b64url(b"{}")
+        );
+        assert!(
+            matches!(Jws::parse(&none), Err(Error::AlgorithmNotAllowed { alg }) if alg == "none")
+        );
+        let none_case = compact(r#"{"alg":"None"}"#, "{}", b"x");
+        assert!(matches!(
+            Jws::parse(&none_case),
+            Err(Error::AlgorithmNotAllowed { .. })
+        ));
+        let hs512 = compact(r#"{"alg":"HS512"}"#, "{}", b"x");
+        assert!(
+            matches!(Jws::parse(&hs512), Err(Error::AlgorithmNotAllowed { alg }) if alg == "HS512")
+        );
+        let crit = compact(r#"{"alg":"ES256","crit":["exp"],"exp":1}"#, "{}", b"x");
+        assert!(
+            matches!(Jws::parse(&crit), Err(Error::UnknownCriticalHeader { name }) if name == "exp")
+        );
+        let crit_b64 = compact(r#"{"alg":"ES256","crit":["b64"],"b64":false}"#, "{}", b"x");
+        assert!(matches!(
+            Jws::parse(&crit_b64),
+            Err(Error::UnknownCriticalHeader { .. })
+        ));
+        let crit_empty = compact(r#"{"alg":"ES256","crit":[]}"#, "{}", b"x");
+        assert!(matches!(
+            Jws::parse(&crit_empty),
+            Err(Error::MalformedJws { .. })
+        ));
+        let no_alg = compact(r#"{"kid":"a"}"#, "{}", b"x");
+        assert!(matches!(
+            Jws::parse(&no_alg),
+            Err(Error::MalformedJws {
+                reason: "no `alg` header",
+                ..
+            })
+        ));
+        let not_obj = compact("[1]", "{}", b"x");
+        assert!(matches!(
+            Jws::parse(&not_obj),
+            Err(Error::MalformedJws { .. })
+        ));
+        let kid_num = compact(r#"{"alg":"ES256","kid":5}"#, "{}", b"x");
+        assert!(matches!(
+            Jws::parse(&kid_num),
+            Err(Error::MalformedJws { .. })
+        ));
+        let empty_sig = compact(r#"{"alg":"ES256"}"#, "{}", b"");
+        assert!(matches!(
+            Jws::parse(&empty_sig),
+            Err(Error::MalformedJws {
+                reason: "empty signature",
+                ..
+            })
+        ));
+        assert!(matches!(
+            Jws::parse("a.b.c.d.e"),
+            Err(Error::EncryptedToken)
+        ));
+        assert!(matches!(Jws::parse("a.b"), Err(Error::MalformedJws { .. })));
+        assert!(matches!(Jws::parse(""), Err(Error::MalformedJws { .. })));
+        let bad_b64 = format!("{}.{}.!!", encode_b64url(br#"{"alg":"ES256"}"#), "e30");
+        let offset = bad_b64.rfind('.').unwrap() + 1;
+        assert!(
+            matches!(Jws::parse(&bad_b64), Err(Error::MalformedJws { offset: o, .. }) if o == offset)
+        );
+        let padded = format!("{}.e30=.AA", encode_b64url(br#"{"alg":"ES256"}"#));
+        assert!(Jws::parse(&padded).is_err());
+        let huge = "a".repeat(MAX_JWS_LEN + 1);
+        assert!(matches!(Jws::parse(&huge), Err(Error::TooLarge { .. })));
+    }
+
+    #[test]
+    fn algorithm_confusion_is_refused_by_key_type() {
+        let rs = SigningKey::from_pkcs8_der(Algorithm::Rs256, RSA_PK8, Some("r".into())).unwrap();
+        let rsa_key = verifying(&rs);
+        // HS256 keyed with the RSA public key's JWK text.
+        let forged_secret = Secret::new(rs.public_jwk().unwrap().to_string());
+        let forged = sign(&SigningKey::hmac(&forged_secret, Some("r".into())), "{}");
+        assert!(matches!(
+            Jws::parse(&forged).unwrap().verify(&rsa_key),
+            Err(Error::KeyAlgorithmMismatch {
+                kty: "RSA",
+                alg: Algorithm::Hs256,
+                ..
+            })
+        ));
+        // An ES256 token checked with an RSA key, and the reverse.
+        let es = es256();
+        let es_token = sign(&es, "{}");
+        assert!(matches!(
+            Jws::parse(&es_token).unwrap().verify(&rsa_key),
+            Err(Error::KeyAlgorithmMismatch { kty: "RSA", .. })
+        ));
+        let rs_token = sign(&rs, "{}");
+        assert!(matches!(
+            Jws::parse(&rs_token).unwrap().verify(&verifying(&es)),
+            Err(Error::KeyAlgorithmMismatch { kty: "EC", .. })
+        ));
+        // A PS256 token checked with the RS256-restricted JWK of the same RSA key.
+        let ps = SigningKey::from_pkcs8_der(Algorithm::Ps256, RSA_PK8, None).unwrap();
+        assert!(matches!(
+            Jws::parse(&sign(&ps, "{}")).unwrap().verify(&rsa_key),
+            Err(Error::KeyAlgorithmMismatch { .. })
+        ));
+        // Without the alg restriction, the same RSA key verifies both.
+        let unrestricted = rsa_key.clone().with_alg(None);
+        assert!(
+            Jws::parse(&sign(&ps, "{}"))
+                .unwrap()
+                .verify(&unrestricted)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn weak_or_broken_keys_are_refused() {
+        assert!(VerifyingKey::rsa(&[0xff; 128], &[1, 0, 1]).is_err()); // 1024 bits
+        assert!(VerifyingKey::rsa(&[0xff; 256], &[2]).is_err()); // even exponent
+        assert!(VerifyingKey::rsa(&[0xff; 256], &[1, 0, 0, 0, 1]).is_err()); // 33+ bits
+        assert!(VerifyingKey::rsa(&[0xff; 256], &[1, 0, 1]).is_ok());
+        let mut padded = vec![0u8];
+        padded.extend_from_slice(&[0xff; 256]);
+        assert!(VerifyingKey::rsa(&padded, &[0, 1, 0, 1]).is_ok());
+        assert!(VerifyingKey::ec_p256(&[1; 31], &[1; 32]).is_err());
+        assert!(SigningKey::from_pkcs8_der(Algorithm::Es256, RSA_PK8, None).is_err());
+        assert!(SigningKey::from_pkcs8_der(Algorithm::Hs256, RSA_PK8, None).is_err());
+        // An EC point off the curve never verifies.
+        let off = VerifyingKey::ec_p256(&[1; 32], &[2; 32]).unwrap();
+        let token = sign(&es256(), "{}");
+        assert!(Jws::parse(&token).unwrap().verify(&off).is_err());
+    }
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let token = sign(&es256(), r#"{"secret":"payload"}"#);
+        let jws = Jws::parse(&token).unwrap();
+        let dbg = format!("{jws:?}");
+        assert!(!dbg.contains(&token[..20]) && !dbg.contains("secret"));
+        assert!(format!("{:?}", es256()).contains("Es256"));
+        assert_eq!(jws.unverified_payload(), br#"{"secret":"payload"}"#);
+        assert_eq!(Algorithm::from_name("PS256"), Some(Algorithm::Ps256));
+        assert_eq!(Algorithm::Es256.to_string(), "ES256");
+    }
+}

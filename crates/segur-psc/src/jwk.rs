@@ -200,3 +200,91 @@ fn parse_jwk(key: &Value) -> std::result::Result<VerifyingKey, String> {
     }
     Ok(verifying.with_kid(kid).with_alg(alg))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EC: &str = r#"{"kty":"EC","crv":"P-256","kid":"e1","use":"sig","alg":"ES256",
+        "x":"VAMXdoNlnCyNdx60mbEF-c6c-uYqXLwioUn5tQ2Z53A","y":"BrqL_HLjDXWnoYTn5paqck_3cZxdMhXcRyxzA2LJZ7U"}"#;
+
+    fn rsa(kid: &str, bits: usize) -> String {
+        let n = crate::jose::encode_b64url(&vec![0xc3; bits / 8]);
+        format!(r#"{{"kty":"RSA","kid":"{kid}","n":"{n}","e":"AQAB"}}"#)
+    }
+
+    #[test]
+    fn keeps_usable_keys_and_lists_the_others() {
+        let doc = format!(
+            r#"{{"keys":[{EC},{},{},{{"kty":"oct","k":"c2VjcmV0","kid":"h"}},
+            {{"kty":"OKP","crv":"Ed25519","x":"AA","kid":"ed"}},
+            {{"kty":"EC","crv":"P-384","x":"AA","y":"AA"}},
+            {{"kty":"RSA","kid":"enc","use":"enc","n":"AA","e":"AQAB"}},
+            {{"kty":"RSA","kid":"ops","key_ops":["encrypt"],"n":"AA","e":"AQAB"}},
+            {{"kty":"RSA","kid":"bad","n":"***","e":"AQAB"}},
+            {{"kty":"EC","crv":"P-256","kid":"rsa-alg","alg":"RS256","x":"AA","y":"AA"}},
+            {{"kty":"RSA","kid":"hs","alg":"HS256","n":"AA","e":"AQAB"}},
+            "not an object"]}}"#,
+            rsa("r1", 2048),
+            rsa("weak", 1024)
+        );
+        let jwks = Jwks::parse(doc.as_bytes()).unwrap();
+        let kids: Vec<_> = jwks.keys().iter().map(|k| k.kid().unwrap()).collect();
+        assert_eq!(kids, ["e1", "r1"]);
+        let skipped: Vec<_> = jwks.skipped().iter().map(|s| s.index).collect();
+        assert_eq!(skipped, (2..12).collect::<Vec<_>>());
+        assert!(jwks.skipped()[0].reason.contains("2048"));
+        assert!(jwks.skipped()[1].reason.contains("symmetric"));
+
+        assert_eq!(
+            jwks.candidates(Some("e1"), Algorithm::Es256).unwrap().len(),
+            1
+        );
+        assert!(matches!(
+            jwks.candidates(Some("e1"), Algorithm::Rs256),
+            Err(Error::KeyAlgorithmMismatch { kty: "EC", .. })
+        ));
+        assert!(matches!(
+            jwks.candidates(Some("zz"), Algorithm::Es256),
+            Err(Error::UnknownKeyId { kid: Some(k) }) if k == "zz"
+        ));
+        assert_eq!(jwks.candidates(None, Algorithm::Ps256).unwrap().len(), 1);
+        assert!(matches!(
+            Jwks::from_keys(vec![]).candidates(None, Algorithm::Es256),
+            Err(Error::UnknownKeyId { kid: None })
+        ));
+    }
+
+    #[test]
+    fn refuses_broken_documents() {
+        assert!(matches!(Jwks::parse(b"{"), Err(Error::Json { .. })));
+        assert!(matches!(
+            Jwks::parse(b"{}"),
+            Err(Error::InvalidJwk { index: None, .. })
+        ));
+        assert!(matches!(
+            Jwks::parse(br#"{"keys":{}}"#),
+            Err(Error::InvalidJwk { .. })
+        ));
+        let dup = format!(
+            r#"{{"keys":[{},{}]}}"#,
+            rsa("same", 2048),
+            rsa("same", 2048)
+        );
+        assert!(matches!(
+            Jwks::parse(dup.as_bytes()),
+            Err(Error::InvalidJwk { index: Some(1), .. })
+        ));
+        let many = format!(
+            r#"{{"keys":[{}]}}"#,
+            vec!["{}"; MAX_JWKS_KEYS + 1].join(",")
+        );
+        assert!(matches!(
+            Jwks::parse(many.as_bytes()),
+            Err(Error::TooLarge { .. })
+        ));
+        let big = vec![b' '; MAX_JWKS_LEN + 1];
+        assert!(matches!(Jwks::parse(&big), Err(Error::TooLarge { .. })));
+        assert!(Jwks::parse(br#"{"keys":[]}"#).unwrap().keys().is_empty());
+    }
+}
