@@ -1,0 +1,34 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod address;
+mod content;
+mod error;
+mod message;
+mod metascan;
+pub mod names;
+mod receipt;
+#[cfg(test)]
+mod test_support;
+mod xdm;
+mod zipread;
+mod zipwrite;
+
+pub use crate::address::{Mailbox, PATIENT_DOMAIN};
+pub use crate::content::{CdaFacts, cda_facts};
+pub use crate::error::{Error, ErrorKind, Result};
+pub use crate::message::{
+    BuiltMessage, DEFAULT_MAX_SIZE, DocumentSubject, Envelope, MessageBuilder, PATIENT_MAX_SIZE,
+    SUBJECT_PREFIX, pdf_file_name,
+};
+pub use crate::metascan::EntryLink;
+pub use crate::receipt::{
+    BounceReason, DispositionType, Dsn, DsnAction, DsnRecipient, IntegrationError, Mdn, MdnBuilder,
+    MdnError, Receipt, acknowledgement_subject, classify_bounce, parse_delivery_status,
+    parse_disposition_notification,
+};
+pub use crate::xdm::{
+    ARCHIVE_NAME, Mode, ReadOptions, Readme, WriteOptions, XdmArchive, XdmDocument, XdmSubset,
+    XdmWarning, XdmWriter, read_xdm,
+};
+pub use crate::zipread::ReadLimits;
