@@ -41,6 +41,9 @@ pub enum XdsErrorKind {
         /// The offending value, redacted when it may identify a patient.
         value: String,
     },
+    /// A patient id is not a valid INS (the reason comes from `segur-ins` and never contains
+    /// the matricule).
+    Ins(String),
     /// The CDA header lacks something needed to derive the metadata and no override was given.
     CdaMapping {
         /// The metadata attribute that could not be derived.
@@ -68,6 +71,7 @@ impl fmt::Display for XdsErrorKind {
             Self::MissingAttribute(a) => write!(f, "missing attribute {a}"),
             Self::MissingMetadata(m) => write!(f, "missing metadata {m}"),
             Self::InvalidValue { what, value } => write!(f, "invalid {what}: {value:?}"),
+            Self::Ins(reason) => write!(f, "not a valid INS: {reason}"),
             Self::CdaMapping { field, reason } => {
                 write!(f, "cannot derive {field} from the CDA header: {reason}")
             }

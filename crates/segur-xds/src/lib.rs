@@ -6,6 +6,7 @@ pub mod ebrim;
 mod error;
 pub mod hl7v2;
 mod ids;
+mod ins;
 mod jdv;
 mod model;
 pub mod query;

@@ -184,26 +184,27 @@ impl Checker {
             );
             return;
         };
-        if self.dmp() {
-            let ins = [
-                oid::INS_NIR,
-                oid::INS_NIA,
-                oid::INS_NIR_TEST,
-                oid::INS_NIA_TEST,
-            ];
-            if !ins.contains(&oid) || cx.identifier_type_code.as_deref() != Some("NH") {
-                self.error(
-                    Rule::InvalidPatientId,
-                    location,
-                    format!("the DMP patient id is the INS (authority {}/.9/.10/.11, type NH); authority is {oid}", oid::INS_NIR),
-                );
-            } else if cx.id.len() != 15 || !cx.id.bytes().all(|b| b.is_ascii_digit()) {
-                self.error(
-                    Rule::InvalidPatientId,
-                    location,
-                    "an INS matricule has 15 digits".into(),
-                );
-            }
+        if cx.effective_date.is_some() {
+            self.push(
+                Rule::InvalidPatientId,
+                XdsErrorCode::RegistryMetadataError,
+                Severity::Warning,
+                location.clone(),
+                "IHE allows only CX.1, CX.4 and CX.5 in a patient id (CX.7 is set)".into(),
+            );
+        }
+        let without_date = Cx {
+            effective_date: None,
+            ..cx.clone()
+        };
+        if self.dmp()
+            && let Err(e) = without_date.to_ins()
+        {
+            self.error(
+                Rule::InvalidPatientId,
+                location,
+                format!("the DMP patient id is the INS ({oid} is the authority): {e}"),
+            );
         }
     }
 

@@ -56,7 +56,7 @@ fn duplicate_unique_id() {
 #[test]
 fn patient_id_mismatch_and_redaction() {
     let mut s = common::feed();
-    s.documents[0].patient_id = Cx::ins("180035121518988", oid::INS_NIR_TEST);
+    s.documents[0].patient_id = Cx::ins("180035121518990", oid::INS_NIR_TEST);
     only(
         &s,
         Rule::PatientIdMismatch,
@@ -64,7 +64,7 @@ fn patient_id_mismatch_and_redaction() {
     );
     let report = validate(&s, Profile::Dmp);
     for f in &report.findings {
-        assert!(!f.to_string().contains("180035121518988"), "{f}");
+        assert!(!f.to_string().contains("180035121518990"), "{f}");
     }
 }
 
@@ -303,5 +303,41 @@ fn report_converts_to_registry_errors() {
     assert_eq!(
         back.errors[0].location.as_deref(),
         Some("Object[Signature01].uniqueId")
+    );
+}
+
+#[test]
+fn ins_key_is_checked_and_never_shown() {
+    let mut s = common::feed();
+    let bad = Cx::ins("279035121518988", oid::INS_NIR_TEST); // wrong key
+    s.submission_set.patient_id = bad.clone();
+    for d in &mut s.documents {
+        d.patient_id = bad.clone();
+    }
+    only(
+        &s,
+        Rule::InvalidPatientId,
+        XdsErrorCode::RegistryMetadataError,
+    );
+    for f in &validate(&s, Profile::Dmp).findings {
+        assert!(!f.to_string().contains("27903512151898"), "{f}");
+    }
+}
+
+#[test]
+fn cx7_in_patient_id_is_a_warning() {
+    let mut s = common::feed();
+    s.submission_set.patient_id.effective_date = Some("20100907".into());
+    for d in &mut s.documents {
+        d.patient_id.effective_date = Some("20100907".into());
+    }
+    let report = validate(&s, Profile::Dmp);
+    assert!(report.is_ok(), "{report:#?}");
+    assert_eq!(report.findings.len(), 3);
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.rule == Rule::InvalidPatientId)
     );
 }
