@@ -3,11 +3,16 @@
 
 mod env;
 mod error;
+#[cfg(feature = "ureq")]
+mod https;
 
 pub use crate::env::{
     Clock, FixedClock, Randomness, SeededRandomness, SystemClock, SystemRandomness,
 };
 pub use crate::error::{TransportError, TransportErrorKind};
+#[cfg(feature = "ureq")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ureq")))]
+pub use crate::https::{DMP_CIPHER_SUITES, HttpsTransport, HttpsTransportBuilder, TlsProfile};
 
 /// An HTTP request as the protocol crates produce it: the whole body in memory.
 pub type HttpRequest = http::Request<Vec<u8>>;

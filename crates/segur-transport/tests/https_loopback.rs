@@ -1,0 +1,372 @@
+//! The HTTPS transport against a real rustls server on loopback that requires client
+//! certificates. The test PKI (a CA standing for IGC-Santé, a server, a client, and a rogue CA
+//! with its own client) is made by rcgen at test time from the RSA keys in `tests/data/`.
+
+use std::io::{Read, Write};
+use std::net::{IpAddr, Ipv4Addr, TcpListener};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use rcgen::{
+    BasicConstraints, Certificate, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa,
+    KeyPair, KeyUsagePurpose, SanType,
+};
+use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::server::WebPkiClientVerifier;
+use rustls::{RootCertStore, ServerConfig, ServerConnection, StreamOwned};
+use segur_transport::{HttpsTransport, TlsProfile, Transport, TransportError, TransportErrorKind};
+
+fn key(name: &str) -> KeyPair {
+    let path = format!("{}/tests/data/{name}.key.pem", env!("CARGO_MANIFEST_DIR"));
+    KeyPair::from_pem(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+struct Issued {
+    cert: Certificate,
+    key: KeyPair,
+}
+
+fn ca(name: &str, key_name: &str) -> Issued {
+    let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+    p.distinguished_name.push(DnType::CommonName, name);
+    p.distinguished_name
+        .push(DnType::OrganizationName, "TEST PKI");
+    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let key = key(key_name);
+    Issued {
+        cert: p.self_signed(&key).unwrap(),
+        key,
+    }
+}
+
+fn leaf(cn: &str, key_name: &str, server: bool, issuer: &Issued) -> Issued {
+    let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+    p.distinguished_name.push(DnType::CommonName, cn);
+    p.distinguished_name
+        .push(DnType::OrganizationalUnitName, "499900063480001");
+    p.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+    ];
+    if server {
+        p.subject_alt_names = vec![
+            SanType::IpAddress(IpAddr::V4(Ipv4Addr::LOCALHOST)),
+            SanType::DnsName("localhost".try_into().unwrap()),
+        ];
+        p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    } else {
+        p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    }
+    let key = key(key_name);
+    Issued {
+        cert: p.signed_by(&key, &issuer.cert, &issuer.key).unwrap(),
+        key,
+    }
+}
+
+struct Pki {
+    ca: Issued,
+    server: Issued,
+    client: Issued,
+    rogue_client: Issued,
+}
+
+fn pki() -> Pki {
+    let ca = ca("TEST AC IGC-SANTE", "ca");
+    let rogue = ca_rogue();
+    Pki {
+        server: leaf("127.0.0.1", "server", true, &ca),
+        client: leaf("ORG AUTH_CLI TEST", "client", false, &ca),
+        rogue_client: leaf("ORG AUTH_CLI TEST", "client", false, &rogue),
+        ca,
+    }
+}
+
+fn ca_rogue() -> Issued {
+    ca("ROGUE AC", "rogue-ca")
+}
+
+/// A server that requires a client certificate chained to `pki.ca`, answers each request with
+/// the negotiated protocol and suite, and echoes the body. Returns its port.
+fn serve(pki: &Pki, connections: usize) -> u16 {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = RootCertStore::empty();
+    roots.add(pki.ca.cert.der().clone()).unwrap();
+    let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+        .build()
+        .unwrap();
+    let config = Arc::new(
+        ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_client_cert_verifier(verifier)
+            .with_single_cert(
+                vec![pki.server.cert.der().clone()],
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pki.server.key.serialize_der())),
+            )
+            .unwrap(),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        for stream in listener.incoming().take(connections) {
+            let Ok(tcp) = stream else { continue };
+            tcp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let conn = ServerConnection::new(Arc::clone(&config)).unwrap();
+            let mut tls = StreamOwned::new(conn, tcp);
+            if answer(&mut tls).is_err() {
+                // Behave like a well-mannered server: send the pending alert, close our side and
+                // drain the client's flight, so that the client reads the alert instead of a
+                // reset.
+                let _ = tls.conn.write_tls(&mut tls.sock);
+                let _ = tls.sock.shutdown(std::net::Shutdown::Write);
+                let mut sink = [0u8; 4096];
+                while matches!(tls.sock.read(&mut sink), Ok(n) if n > 0) {}
+            }
+        }
+    });
+    port
+}
+
+fn answer(tls: &mut StreamOwned<ServerConnection, std::net::TcpStream>) -> std::io::Result<()> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        let n = tls.read(&mut chunk)?;
+        if n == 0 {
+            return Ok(());
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .map_or(0, |v| v.trim().parse().unwrap());
+    while buf.len() < head_end + length {
+        let n = tls.read(&mut chunk)?;
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    let body = &buf[head_end..];
+    let version = format!("{:?}", tls.conn.protocol_version().unwrap());
+    let suite = format!("{:?}", tls.conn.negotiated_cipher_suite().unwrap().suite());
+    let client_cn_present = tls.conn.peer_certificates().is_some_and(|c| !c.is_empty());
+    let status = if body == b"fail" {
+        "500 Internal Server Error"
+    } else {
+        "200 OK"
+    };
+    write!(
+        tls,
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nX-Tls: {version} {suite}\r\nX-Client-Cert: {client_cn_present}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    tls.write_all(body)?;
+    tls.conn.send_close_notify();
+    tls.flush()
+}
+
+fn post(
+    transport: &dyn Transport,
+    port: u16,
+    body: &[u8],
+) -> Result<http::Response<Vec<u8>>, TransportError> {
+    let request = http::Request::post(format!(
+        "https://127.0.0.1:{port}/si-dmp-server/v2/services/registry"
+    ))
+    .header("content-type", "application/soap+xml; charset=UTF-8")
+    .body(body.to_vec())
+    .unwrap();
+    transport.send(request)
+}
+
+fn builder(pki: &Pki) -> segur_transport::HttpsTransportBuilder {
+    HttpsTransport::builder()
+        .trust_anchors_pem(pki.ca.cert.pem().as_bytes())
+        .unwrap()
+        .timeout(Duration::from_secs(10))
+}
+
+#[test]
+fn mutual_tls_with_the_right_certificate_succeeds_in_tls12_with_a_dmp_suite() {
+    let pki = pki();
+    let port = serve(&pki, 2);
+    let transport = builder(&pki)
+        .client_identity_pem(
+            pki.client.cert.pem().as_bytes(),
+            pki.client.key.serialize_pem().as_bytes(),
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+    let response = post(&transport, port, b"<soap:Envelope/>").unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.body(), b"<soap:Envelope/>");
+    let tls = response.headers()["x-tls"].to_str().unwrap();
+    assert!(tls.starts_with("TLSv1_2 TLS_ECDHE_RSA_WITH_"), "{tls}");
+    assert!(
+        segur_transport::DMP_CIPHER_SUITES.contains(&tls.trim_start_matches("TLSv1_2 ")),
+        "{tls}"
+    );
+    assert_eq!(response.headers()["x-client-cert"], "true");
+    // an error status is a response, not a transport failure, by default
+    let fault = post(&transport, port, b"fail").unwrap();
+    assert_eq!(fault.status(), 500);
+}
+
+#[test]
+fn the_modern_profile_negotiates_tls13() {
+    let pki = pki();
+    let port = serve(&pki, 1);
+    let transport = builder(&pki)
+        .tls_profile(TlsProfile::Modern)
+        .client_identity_pem(
+            pki.client.cert.pem().as_bytes(),
+            pki.client.key.serialize_pem().as_bytes(),
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+    let response = post(&transport, port, b"x").unwrap();
+    let tls = response.headers()["x-tls"].to_str().unwrap();
+    assert!(tls.starts_with("TLSv1_3 "), "{tls}");
+}
+
+#[test]
+fn client_identity_from_pkcs12() {
+    let pki = pki();
+    let port = serve(&pki, 1);
+    let mut store = p12_keystore::KeyStore::new();
+    let chain = vec![p12_keystore::Certificate::from_der(pki.client.cert.der()).unwrap()];
+    store.add_entry(
+        "client",
+        p12_keystore::KeyStoreEntry::PrivateKeyChain(p12_keystore::PrivateKeyChain::new(
+            pki.client.key.serialize_der(),
+            [1u8; 20],
+            chain,
+        )),
+    );
+    let p12 = store.writer("secret").write().unwrap();
+    let wrong = builder(&pki)
+        .client_identity_pkcs12(&p12, "wrong")
+        .unwrap_err();
+    assert_eq!(wrong.kind(), TransportErrorKind::Configuration);
+    let transport = builder(&pki)
+        .client_identity_pkcs12(&p12, "secret")
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(post(&transport, port, b"p12").unwrap().body(), b"p12");
+}
+
+#[test]
+fn no_client_certificate_is_a_tls_error() {
+    let pki = pki();
+    let port = serve(&pki, 1);
+    let transport = builder(&pki).build().unwrap();
+    let err = post(&transport, port, b"x").unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::Tls, "{err}");
+    assert_eq!(
+        err.to_string(),
+        "TLS failure: TLS: received fatal alert: CertificateRequired"
+    );
+}
+
+#[test]
+fn an_untrusted_client_certificate_is_a_tls_error() {
+    let pki = pki();
+    let port = serve(&pki, 1);
+    let transport = builder(&pki)
+        .client_identity_pem(
+            pki.rogue_client.cert.pem().as_bytes(),
+            pki.rogue_client.key.serialize_pem().as_bytes(),
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+    let err = post(&transport, port, b"x").unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::Tls, "{err}");
+    assert_eq!(
+        err.to_string(),
+        "TLS failure: TLS: received fatal alert: UnknownCA"
+    );
+}
+
+#[test]
+fn an_untrusted_server_is_a_tls_error_and_web_roots_are_never_used() {
+    let pki = pki();
+    let port = serve(&pki, 1);
+    // trust only the rogue CA: the server's chain does not verify
+    let transport = HttpsTransport::builder()
+        .trust_anchors_pem(ca_rogue().cert.pem().as_bytes())
+        .unwrap()
+        .client_identity_pem(
+            pki.client.cert.pem().as_bytes(),
+            pki.client.key.serialize_pem().as_bytes(),
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+    let err = post(&transport, port, b"x").unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::Tls, "{err}");
+    assert!(err.to_string().contains("certificate"), "{err}");
+    // and without any anchor there is no transport at all
+    let err = HttpsTransport::builder().build().unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::Configuration);
+    let err = HttpsTransport::builder()
+        .trust_anchors_pem(b"not a pem")
+        .unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::Configuration);
+}
+
+#[test]
+fn a_silent_server_is_a_timeout() {
+    let pki = pki();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let holder = thread::spawn(move || {
+        // accept and say nothing until the client gives up
+        let (mut s, _) = listener.accept().unwrap();
+        let mut sink = [0u8; 1024];
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        while matches!(s.read(&mut sink), Ok(n) if n > 0) {}
+    });
+    let transport = builder(&pki)
+        .timeout(Duration::from_millis(700))
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    let err = post(&transport, port, b"x").unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::Timeout, "{err}");
+    assert!(start.elapsed() < Duration::from_secs(5));
+    holder.join().unwrap();
+}
+
+#[test]
+fn plain_http_and_refused_connections() {
+    let pki = pki();
+    let transport = builder(&pki).build().unwrap();
+    let req = http::Request::get("http://127.0.0.1:9/")
+        .body(Vec::new())
+        .unwrap();
+    assert_eq!(
+        transport.send(req).unwrap_err().kind(),
+        TransportErrorKind::InvalidRequest
+    );
+    // a port nobody listens on
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let err = post(&transport, port, b"x").unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::Connection, "{err}");
+}
