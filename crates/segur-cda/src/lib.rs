@@ -1,10 +1,13 @@
 #![doc = include_str!("../README.md")]
 
 mod base64;
+pub mod build;
 mod error;
 mod inspect;
 pub mod model;
 mod parse;
+pub mod valuesets;
+pub mod write;
 
 pub use base64::Base64Error;
 pub use error::{Error, Limit, ParseError, ParseErrorKind};

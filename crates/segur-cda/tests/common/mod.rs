@@ -1,0 +1,155 @@
+//! Property-based generators of builder inputs shared by the integration tests.
+
+#![allow(dead_code, unreachable_pub)]
+
+use proptest::prelude::*;
+use segur_cda::build::{
+    Author, BodyContent, DocumentBuilder, Identifier, NonXmlPayload, ParentDocument, PatientInfo,
+    PersonName, Professional, samples,
+};
+use segur_cda::valuesets;
+
+/// A valid INS-NIR body (13 characters) and its key, for the test OID.
+fn ins() -> impl Strategy<Value = Identifier> {
+    (
+        1u8..=2,
+        0u8..=99,
+        1u8..=12,
+        1u8..=95,
+        1u16..=990,
+        1u16..=999,
+    )
+        .prop_map(|(sex, yy, mm, dep, com, ord)| {
+            let dep = if dep == 20 { 21 } else { dep };
+            let body = format!("{sex}{yy:02}{mm:02}{dep:02}{com:03}{ord:03}");
+            let key = segur_ins::compute_key(&body).expect("generated body is well formed");
+            Identifier::new("1.2.250.1.213.1.4.10", format!("{body}{key:02}"))
+        })
+}
+
+/// A strict INS name: upper-case letters, single inner hyphens or spaces.
+fn strict_name() -> impl Strategy<Value = String> {
+    "[A-Z]{2,8}([- ][A-Z]{2,8})?"
+}
+
+/// Free text with accents, XML-special characters and inner spaces (no control characters, no
+/// leading or trailing blank).
+pub fn free_text() -> impl Strategy<Value = String> {
+    "[A-Za-zÀ-ÿ0-9&<>'\"][A-Za-zÀ-ÿ0-9&<>'\" ,.()-]{0,30}[A-Za-zÀ-ÿ0-9&<>'\")]"
+}
+
+fn concept(vs: &'static valuesets::ValueSet) -> impl Strategy<Value = String> {
+    proptest::sample::select(
+        vs.concepts
+            .iter()
+            .map(|c| c.code.to_owned())
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn patient() -> impl Strategy<Value = PatientInfo> {
+    (
+        ins(),
+        strict_name(),
+        prop::collection::vec(strict_name(), 1..3),
+        concept(&valuesets::ADMINISTRATIVE_GENDER),
+        1920u16..2020,
+        1u8..=12,
+        1u8..=28,
+        "[0-9]{5}",
+    )
+        .prop_map(
+            |(ins, birth_name, given_names, sex, y, m, d, cog)| PatientInfo {
+                ins: Some(ins),
+                birth_name,
+                given_names,
+                sex,
+                birth_date: Some(format!("{y:04}{m:02}{d:02}")),
+                birthplace_code: Some(cog),
+                ..PatientInfo::default()
+            },
+        )
+}
+
+fn professional() -> impl Strategy<Value = Professional> {
+    (
+        "[0-9]{11}",
+        free_text(),
+        free_text(),
+        concept(&valuesets::AUTHOR_SPECIALTY),
+        concept(&valuesets::PRACTICE_SETTING),
+    )
+        .prop_map(|(rpps, given, family, specialty, setting)| {
+            let mut p =
+                Professional::rpps(rpps, PersonName::new(given, family)).with_specialty(specialty);
+            let mut org = samples::hospital();
+            org.practice_setting = Some(setting);
+            p.organization = Some(org);
+            p
+        })
+}
+
+/// A whole N1 document description: every header part drawn from its value set.
+pub fn n1_document() -> impl Strategy<Value = DocumentBuilder> {
+    let type_codes: Vec<String> = valuesets::TYPE_CODE
+        .concepts
+        .iter()
+        // 85208-7 (TLM-CR) has an N1 volet schematron of its own with extra rules
+        .filter(|c| c.code != "85208-7")
+        .map(|c| c.code.to_owned())
+        .collect();
+    (
+        (
+            patient(),
+            professional(),
+            proptest::sample::select(type_codes),
+            free_text(),
+            concept(&valuesets::CONFIDENTIALITY),
+        ),
+        (
+            concept(&valuesets::HEALTHCARE_FACILITY_TYPE),
+            prop::option::of(concept(&valuesets::ENCOUNTER_TYPE)),
+            1u32..4,
+            0i64..100_000,
+            "[A-Z0-9]{1,12}",
+        ),
+    )
+        .prop_map(
+            |(
+                (patient, author, type_code, title, confidentiality),
+                (facility, encounter_code, version, minutes, ext),
+            )| {
+                let mut b = samples::n1_letter();
+                b.id = Some(Identifier::new("1.2.250.1.999.3", ext.clone()));
+                b.set_id = Some(Identifier::new("1.2.250.1.999.4", "SET"));
+                b.version = version;
+                b.replaces = (version > 1).then(|| ParentDocument {
+                    id: Identifier::new("1.2.250.1.999.3", format!("{ext}-PREV")),
+                });
+                b.type_code = Some(type_code);
+                b.title = Some(title.clone());
+                b.confidentiality = confidentiality;
+                b.effective_time = Some(samples::time(minutes));
+                b.patient = Some(patient);
+                b.authors = vec![Author::professional(author, samples::time(minutes))];
+                if let Some(e) = b.encounter.as_mut() {
+                    e.facility_type = facility;
+                    e.code = encounter_code;
+                }
+                b.body = Some(BodyContent::NonXml(NonXmlPayload::pdf(
+                    samples::minimal_pdf(&title),
+                )));
+                b
+            },
+        )
+}
+
+/// `count` documents drawn deterministically from [`n1_document`].
+pub fn sample_n1_documents(count: usize) -> Vec<DocumentBuilder> {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = n1_document();
+    (0..count)
+        .map(|_| strategy.new_tree(&mut runner).expect("strategy").current())
+        .collect()
+}
