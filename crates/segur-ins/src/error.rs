@@ -54,7 +54,7 @@ pub enum InsError {
     /// The OID is not one of the INS assigning authorities.
     #[error("OID {oid:?} is not an INS assigning authority")]
     UnknownOid {
-        /// The OID as received (truncated to 64 characters).
+        /// The OID as received when it looks like a dotted OID, otherwise only its length.
         oid: String,
     },
     /// The OID is a legacy INS-C authority, recognised but never used for a matricule.

@@ -67,7 +67,7 @@ impl InsOid {
             .into_iter()
             .find(|o| o.as_str() == oid)
             .ok_or_else(|| InsError::UnknownOid {
-                oid: oid.chars().take(64).collect(),
+                oid: redacted_oid(oid),
             })
     }
 
@@ -105,6 +105,17 @@ impl InsOid {
             Self::InsNia => "ASIP-SANTE-INS-NIA",
             Self::InsC | Self::InsCTest | Self::InsCDemo => "ASIP-SANTE-INS-C",
         }
+    }
+}
+
+/// The received value when it looks like a dotted OID (at most 64 characters), otherwise only
+/// its length: a matricule passed as an OID by mistake must not end up in a log.
+fn redacted_oid(oid: &str) -> String {
+    let dotted = oid.contains('.') && oid.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    if dotted && oid.len() <= 64 {
+        oid.to_owned()
+    } else {
+        format!("<{} characters, not a dotted OID>", oid.chars().count())
     }
 }
 
@@ -177,6 +188,11 @@ mod tests {
         for oid in InsOid::ALL {
             assert_eq!(InsOid::from_oid(oid.as_str()), Ok(oid));
         }
+        // a matricule given where an OID is expected is not echoed
+        assert_eq!(
+            InsOid::from_oid("279035121518989").unwrap_err().to_string(),
+            "OID \"<15 characters, not a dotted OID>\" is not an INS assigning authority"
+        );
         for bad in [
             "1.2.250.1.213.1.4.5",
             "1.2.250.1.213.1.4.8 ",

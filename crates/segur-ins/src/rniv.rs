@@ -27,7 +27,7 @@
 //!   unknown date components matching anything) are opt-in [`CompareOptions`] and reported as
 //!   [`Agreement::Normalised`], never as exact.
 
-use crate::{BirthDate, IdentityTraits, InsError};
+use crate::{BirthDate, BirthMonth, IdentityTraits, InsError, Matricule, Sex, SexDigit};
 
 /// Longest birth name or first-name list accepted.
 pub const MAX_NAME_LEN: usize = 100;
@@ -394,6 +394,53 @@ pub fn compare(
         },
     ];
     Comparison { diffs }
+}
+
+/// The traits a matricule disagrees with: sex digit vs sex, birth year (last two digits) and
+/// month (unless unknown in either) vs birth date, positions 6-10 vs birthplace.
+///
+/// These are **warnings**, never reasons to reject: a matricule legitimately keeps its sex digit
+/// after a change of civil sex, and its place code is the COG at the time of registration.
+///
+/// ```
+/// use segur_ins::rniv::{matricule_consistency, TraitField};
+/// use segur_ins::{BirthDate, Cog, IdentityTraits, Matricule, Sex};
+///
+/// let traits = IdentityTraits::new("ECETINSI", "PIERRE-ALAIN", BirthDate::from_insi("2009-07-14")?,
+///                                  Sex::Male, Some(Cog::parse("63220")?))?;
+/// assert!(matricule_consistency(&Matricule::parse("109076322083489")?, &traits).is_empty());
+/// // a historical matricule of the same person, from before a change of civil sex
+/// let old = Matricule::parse("209066322012355")?;
+/// assert_eq!(matricule_consistency(&old, &traits), [TraitField::Sex, TraitField::BirthDate]);
+/// # Ok::<(), segur_ins::InsError>(())
+/// ```
+pub fn matricule_consistency(matricule: &Matricule, traits: &IdentityTraits) -> Vec<TraitField> {
+    let d = matricule.decompose();
+    let mut out = Vec::new();
+    let sex_agrees = matches!(
+        (d.sex, traits.sex()),
+        (SexDigit::Male, Sex::Male) | (SexDigit::Female, Sex::Female)
+    );
+    if !sex_agrees {
+        out.push(TraitField::Sex);
+    }
+    let (year, month, _) = traits.birth_date().components();
+    let nir_month = match d.month {
+        BirthMonth::Known(m) | BirthMonth::Pseudo { real: m, .. } => Some(m),
+        _ => None,
+    };
+    let year_differs = year != 0 && year % 100 != u16::from(d.year);
+    let month_differs = matches!(nir_month, Some(m) if (1..=12).contains(&month) && m != month);
+    if year_differs || month_differs {
+        out.push(TraitField::BirthDate);
+    }
+    if traits
+        .birthplace()
+        .is_some_and(|cog| cog.as_str() != matricule.place_code())
+    {
+        out.push(TraitField::Birthplace);
+    }
+    out
 }
 
 #[cfg(test)]
