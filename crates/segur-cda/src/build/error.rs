@@ -27,8 +27,8 @@ impl fmt::Display for BuildError {
 
 impl BuildError {
     /// The problems about this field (exact name).
-    pub fn for_field<'s>(&'s self, field: &'s str) -> impl Iterator<Item = &'s Problem> + 's {
-        self.problems.iter().filter(move |p| p.field == field)
+    pub fn for_field(&self, field: &str) -> Vec<&Problem> {
+        self.problems.iter().filter(|p| p.field == field).collect()
     }
 }
 
