@@ -7,6 +7,7 @@ mod error;
 mod message;
 mod metascan;
 pub mod names;
+mod reader;
 mod receipt;
 #[cfg(test)]
 mod test_support;
@@ -22,6 +23,10 @@ pub use crate::message::{
     SUBJECT_PREFIX, pdf_file_name,
 };
 pub use crate::metascan::EntryLink;
+pub use crate::reader::{
+    DEFAULT_MAX_MESSAGE_SIZE, MssHeaders, ReceivedArchive, ReceivedAttachment, ReceivedDocument,
+    ReceivedMessage, read_message, read_message_with_limit,
+};
 pub use crate::receipt::{
     BounceReason, DispositionType, Dsn, DsnAction, DsnRecipient, IntegrationError, Mdn, MdnBuilder,
     MdnError, Receipt, acknowledgement_subject, classify_bounce, parse_delivery_status,

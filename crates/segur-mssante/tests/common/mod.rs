@@ -102,3 +102,34 @@ pub fn run(program: &str, args: &[&str]) -> std::process::Output {
         .output()
         .unwrap_or_else(|e| panic!("`{program}` is required by this test (see .ci/run): {e}"))
 }
+
+/// A qualified identity status (INSi answer plus a checked identity document).
+pub fn qualified_status() -> segur_ins::IdentityStatus {
+    use segur_ins::rniv::{CompareOptions, compare};
+    use segur_ins::status::{Event, IdentityDocument, InsiMode};
+    use segur_ins::{BirthDate, CalendarDate, IdentityStatus, IdentityTraits, Sex};
+    let traits = IdentityTraits::new(
+        "PAT-TROIS",
+        "DOMINIQUE",
+        BirthDate::from_insi("1979-03-28").unwrap(),
+        Sex::Female,
+        None,
+    )
+    .unwrap();
+    let today = CalendarDate::new(2025, 1, 15).unwrap();
+    let mut status = IdentityStatus::new();
+    status
+        .apply(Event::InsiAnswer {
+            mode: InsiMode::Traits,
+            date: today,
+            comparison: compare(&traits, &traits, &CompareOptions::default()),
+        })
+        .unwrap();
+    status
+        .apply(Event::DocumentChecked {
+            document: IdentityDocument::Passeport,
+            date: today,
+        })
+        .unwrap();
+    status
+}
