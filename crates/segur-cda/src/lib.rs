@@ -6,6 +6,7 @@ mod error;
 mod inspect;
 pub mod model;
 mod parse;
+pub mod validate;
 pub mod valuesets;
 pub mod write;
 
