@@ -27,6 +27,7 @@ fn corpus_files() -> Vec<PathBuf> {
 
 #[test]
 fn every_example_parses_with_its_header() {
+    let (mut with_ins, mut valid_ins) = (0, 0);
     for path in corpus_files() {
         let bytes = std::fs::read(&path).unwrap();
         let doc = segur_cda::parse(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -51,7 +52,23 @@ fn every_example_parses_with_its_header() {
         );
         assert!(doc.component_of.is_some(), "{name}");
         assert!(doc.body.is_some(), "{name}");
+        if doc.patient_ids().any(segur_cda::Ii::is_ins) {
+            with_ins += 1;
+            if doc.patient_ins().expect("an INS-rooted id").is_ok() {
+                valid_ins += 1;
+            }
+        }
         let owned = doc.clone().into_owned();
         assert_eq!(owned, doc, "{name}");
     }
+    // the ANS examples use test INS (1.2.250.1.213.1.4.10) and production-root ones (.8)
+    assert!(
+        with_ins >= 90,
+        "documents with an INS-rooted patient id: {with_ins}"
+    );
+    assert!(
+        valid_ins >= 1,
+        "no example INS passes segur-ins ({valid_ins}/{with_ins})"
+    );
+    eprintln!("INS accepted by segur-ins: {valid_ins}/{with_ins}");
 }

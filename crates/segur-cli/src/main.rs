@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod cda;
 mod error;
 mod ins;
 
@@ -23,12 +24,16 @@ enum Command {
     /// Identité Nationale de Santé: check matricules, show an INS in every wire form.
     #[command(subcommand)]
     Ins(ins::Args),
+    /// HL7 CDA documents: inspect their header.
+    #[command(subcommand)]
+    Cda(cda::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Ins(args) => ins::run(args),
+        Command::Cda(args) => cda::run(args),
     };
     result.unwrap_or_else(|e| {
         eprintln!("segur: {e}");

@@ -199,6 +199,19 @@ impl<'a> Ii<'a> {
     pub fn is_ins(&self) -> bool {
         self.root.as_deref().is_some_and(|r| INS_ROOTS.contains(&r))
     }
+
+    /// Interprets the id as an INS with [`segur_ins::Ins::from_cda_id`]: `None` when the root
+    /// is not an INS OID, otherwise the INS or why the matricule or OID is refused.
+    pub fn to_ins(&self) -> Option<Result<segur_ins::Ins, segur_ins::InsError>> {
+        if !self.is_ins() {
+            return None;
+        }
+        let root = self.root.as_deref().unwrap_or_default();
+        Some(segur_ins::Ins::from_cda_id(
+            root,
+            self.extension.as_deref().unwrap_or_default(),
+        ))
+    }
 }
 
 /// A coded value (CD, CE, CV, CS): code, code system, display name, translations.

@@ -112,6 +112,12 @@ impl<'a> Document<'a> {
             .flat_map(|r| r.ids.iter())
     }
 
+    /// The patient's INS: the first patient id under an INS OID, interpreted by
+    /// [`Ii::to_ins`] (`None` when the document carries no INS-rooted id).
+    pub fn patient_ins(&self) -> Option<Result<segur_ins::Ins, segur_ins::InsError>> {
+        self.patient_ids().find_map(Ii::to_ins)
+    }
+
     /// The author ids: `author/assignedAuthor/id`, in order.
     pub fn author_ids(&self) -> impl Iterator<Item = &Ii<'a>> {
         self.authors
