@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 mod cda;
 mod error;
 mod ins;
+mod xml;
 
 /// Ségur du numérique tools: INS, CDA, DMP, MSSanté, Pro Santé Connect.
 #[derive(Debug, Parser)]
@@ -24,6 +25,9 @@ enum Command {
     /// Identité Nationale de Santé: check matricules, show an INS in every wire form.
     #[command(subcommand)]
     Ins(ins::Args),
+    /// XML: canonical form (C14N 1.0, exclusive C14N) of a document.
+    #[command(subcommand)]
+    Xml(xml::Args),
     /// HL7 CDA documents: inspect their header.
     #[command(subcommand)]
     Cda(cda::Args),
@@ -33,6 +37,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Ins(args) => ins::run(args),
+        Command::Xml(args) => xml::run(args),
         Command::Cda(args) => cda::run(args),
     };
     result.unwrap_or_else(|e| {
