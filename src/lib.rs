@@ -24,3 +24,7 @@ pub use segur_psc as psc;
 #[cfg(feature = "xds")]
 #[doc(inline)]
 pub use segur_xds as xds;
+
+#[cfg(feature = "xmldsig")]
+#[doc(inline)]
+pub use segur_xmldsig as xmldsig;
