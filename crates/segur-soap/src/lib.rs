@@ -7,6 +7,7 @@ mod fault;
 pub mod mtom;
 pub mod ns;
 pub mod vihf;
+mod vihf_sign;
 mod xml;
 
 pub use crate::envelope::{

@@ -6,6 +6,7 @@
 //! back with [`ParsedVihf::parse`].
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use segur_ins::Ins;
 use segur_transport::{Clock, Randomness};
 
 use crate::error::Error;
@@ -40,6 +41,8 @@ pub mod codes {
     /// `AuthnContextDecl` of the AIR mode when the user logged in through a browser (PSC).
     pub const DECL_APP_BROWSER_AUTH: &str = "APP_BROWSER_AUTH";
 }
+
+pub use crate::vihf_sign::{VerifiedVihf, VihfVerifier};
 
 const ATTR_VERSION: &str = "VIHF_Version";
 const ATTR_MODE: &str = "Authentification_mode";
@@ -228,34 +231,41 @@ impl CodedValue {
     }
 }
 
-/// The patient the request is about: the INS as an HL7 CX value, `<INS>^^^&<OID>&ISO^NH`.
+/// The patient the request is about: their INS, written as the HL7 CX value
+/// `<INS>^^^&<OID>&ISO^NH` (see [`Ins::vihf_resource_id`]).
 ///
 /// Its `Debug` output is redacted: it is personal data.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct PatientResourceId(String);
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PatientResourceId(Ins);
 
 impl PatientResourceId {
-    /// Checks and wraps a CX value such as `segur_ins::Ins::vihf_resource_id` returns.
-    pub fn from_cx(cx: &str) -> Result<Self, Error> {
-        let bad = |why: &str| Error::invalid("patient resource-id", why.to_owned());
-        let (id, rest) = cx
-            .split_once("^^^&")
-            .ok_or_else(|| bad("not of the form ID^^^&OID&ISO^NH"))?;
-        let oid = rest
-            .strip_suffix("&ISO^NH")
-            .ok_or_else(|| bad("does not end with &ISO^NH"))?;
-        if id.is_empty() || id.contains(['^', '&']) || id.chars().any(char::is_whitespace) {
-            return Err(bad("the identifier is empty or contains separators"));
-        }
-        if !is_oid(oid) {
-            return Err(bad("the assigning authority is not an OID"));
-        }
-        Ok(Self(cx.to_owned()))
+    /// The resource-id of an INS.
+    pub fn from_ins(ins: Ins) -> Self {
+        Self(ins)
     }
 
-    /// The CX value.
-    pub fn as_str(&self) -> &str {
+    /// Reads a CX value (`279035121518989^^^&1.2.250.1.213.1.4.10&ISO^NH`), checking the INS
+    /// (matricule key, authority OID) with `segur-ins`.
+    pub fn from_cx(cx: &str) -> Result<Self, Error> {
+        Ins::from_vihf_resource_id(cx)
+            .map(Self)
+            .map_err(|e| Error::invalid("patient resource-id", e.to_string()))
+    }
+
+    /// The patient's INS.
+    pub fn ins(&self) -> &Ins {
         &self.0
+    }
+
+    /// The CX value written in the VIHF.
+    pub fn to_cx(&self) -> String {
+        self.0.vihf_resource_id()
+    }
+}
+
+impl From<Ins> for PatientResourceId {
+    fn from(ins: Ins) -> Self {
+        Self(ins)
     }
 }
 
@@ -263,12 +273,6 @@ impl std::fmt::Debug for PatientResourceId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("PatientResourceId(<redacted>)")
     }
-}
-
-fn is_oid(s: &str) -> bool {
-    !s.is_empty()
-        && s.split('.')
-            .all(|arc| !arc.is_empty() && arc.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The software (LPS) attributes.
@@ -492,9 +496,9 @@ impl VihfBuilder {
         self
     }
 
-    /// The patient (`resource-id`).
-    pub fn patient(mut self, patient: PatientResourceId) -> Self {
-        self.patient = Some(patient);
+    /// The patient (`resource-id`), from an [`Ins`] or a [`PatientResourceId`].
+    pub fn patient(mut self, patient: impl Into<PatientResourceId>) -> Self {
+        self.patient = Some(patient.into());
         self
     }
 
@@ -586,7 +590,7 @@ impl VihfBuilder {
             sector,
             subject_id,
             roles: self.roles.clone(),
-            patient: self.patient.clone(),
+            patient: self.patient,
             resource_urn: self.resource_urn.clone(),
             purpose_of_use: self.purpose_of_use,
             confidentiality: self.confidentiality.clone(),
@@ -722,7 +726,7 @@ impl Vihf {
         let roles: Vec<&CodedValue> = self.roles.iter().collect();
         coded(&mut out, ATTR_ROLE, "Role", &roles);
         if let Some(p) = &self.patient {
-            string(&mut out, ATTR_RESOURCE_ID, p.as_str());
+            string(&mut out, ATTR_RESOURCE_ID, &p.to_cx());
         }
         string(&mut out, ATTR_RESOURCE_URN, &self.resource_urn);
         let purpose = CodedValue::new(self.purpose_of_use.code(), codes::PURPOSE_OF_USE)
@@ -1056,16 +1060,19 @@ mod tests {
 
     #[test]
     fn resource_ids_and_ncnames() {
-        assert!(PatientResourceId::from_cx("1^^^&1.2.3&ISO^NH").is_ok());
+        let cx = "279035121518989^^^&1.2.250.1.213.1.4.10&ISO^NH";
+        let p = PatientResourceId::from_cx(cx).unwrap();
+        assert_eq!(p.to_cx(), cx);
+        assert_eq!(PatientResourceId::from(*p.ins()), p);
         for bad in [
-            "1^^^&1.2.x&ISO^NH",
-            "^^^&1.2&ISO^NH",
-            "1^^^&1.2&ISO^PI",
+            "279035121518988^^^&1.2.250.1.213.1.4.10&ISO^NH",
+            "279035121518989^^^&1.2.3&ISO^NH",
+            "279035121518989^^^&1.2.250.1.213.1.4.10&ISO^PI",
             "12",
         ] {
-            assert!(PatientResourceId::from_cx(bad).is_err(), "{bad}");
+            let err = PatientResourceId::from_cx(bad).unwrap_err();
+            assert!(!err.to_string().contains("27903512151898"), "{err}");
         }
-        let p = PatientResourceId::from_cx("279035121518989^^^&1.2.3&ISO^NH").unwrap();
         assert!(!format!("{p:?}").contains("2790"));
         assert!(is_ncname("_a-1.b") && is_ncname("VIHF-1"));
         assert!(!is_ncname("1abc") && !is_ncname("a:b") && !is_ncname(""));
