@@ -9,6 +9,9 @@ mod metascan;
 pub mod names;
 mod reader;
 mod receipt;
+#[cfg(feature = "transport")]
+#[cfg_attr(docsrs, doc(cfg(feature = "transport")))]
+pub mod smtp;
 #[cfg(test)]
 mod test_support;
 mod xdm;
