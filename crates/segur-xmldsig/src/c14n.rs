@@ -1,5 +1,6 @@
 //! Canonical XML 1.0 and Exclusive XML Canonicalization 1.0.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Result};
@@ -186,7 +187,7 @@ impl Canonicalization {
         } else {
             inherited_xml_attrs
         };
-        writer.element(apex, &scope, &BTreeMap::new(), &inherited, out);
+        writer.element(apex, &scope, &BTreeMap::new(), &inherited, true, out);
     }
 }
 
@@ -224,13 +225,21 @@ impl Writer<'_> {
         parent_scope: &BTreeMap<String, String>,
         rendered: &BTreeMap<String, String>,
         inherited_xml_attrs: &[(String, String, String)],
+        is_apex: bool,
         out: &mut Vec<u8>,
     ) {
         let e = self.doc.element(id);
-        let mut scope = parent_scope.clone();
-        for (p, u) in &e.ns_decls {
-            scope.insert(p.clone(), u.clone());
-        }
+        // Copy the maps only when they change, so that a wide namespace context costs nothing
+        // on elements that declare nothing.
+        let scope: Cow<'_, BTreeMap<String, String>> = if e.ns_decls.is_empty() {
+            Cow::Borrowed(parent_scope)
+        } else {
+            let mut s = parent_scope.clone();
+            for (p, u) in &e.ns_decls {
+                s.insert(p.clone(), u.clone());
+            }
+            Cow::Owned(s)
+        };
         // Which namespace prefixes must be considered for output.
         let mut candidates: BTreeSet<&str> = BTreeSet::new();
         if self.c14n.exclusive {
@@ -243,11 +252,13 @@ impl Writer<'_> {
             for p in &self.c14n.inclusive_prefixes {
                 candidates.insert(if p == "#default" { "" } else { p });
             }
-        } else {
+        } else if !e.ns_decls.is_empty() || is_apex {
+            // In inclusive mode the output ancestors render the whole scope, so only elements
+            // that declare something (and the apex) can have anything new to render.
             candidates.extend(scope.keys().map(String::as_str));
             candidates.insert("");
         }
-        let mut now_rendered = rendered.clone();
+        let mut now_rendered = Cow::Borrowed(rendered);
         out.push(b'<');
         out.extend_from_slice(e.qname.as_bytes());
         for p in candidates {
@@ -272,7 +283,7 @@ impl Writer<'_> {
             }
             escape_attr(uri, out);
             out.push(b'"');
-            now_rendered.insert(p.to_owned(), uri.to_owned());
+            now_rendered.to_mut().insert(p.to_owned(), uri.to_owned());
         }
         // Attributes sorted by (namespace URI, local name); no namespace sorts first.
         let mut attrs: Vec<(&str, &str, &str, &str)> = e
@@ -309,7 +320,7 @@ impl Writer<'_> {
                 continue;
             }
             match &self.doc.nodes[c].kind {
-                NodeKind::Element(_) => self.element(c, &scope, &now_rendered, &[], out),
+                NodeKind::Element(_) => self.element(c, &scope, &now_rendered, &[], false, out),
                 NodeKind::Comment(_) if !self.c14n.with_comments => {}
                 _ => write_leaf(self.doc, c, out),
             }

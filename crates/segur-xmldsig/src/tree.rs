@@ -7,6 +7,8 @@
 //! bytes rather than re-serialising. DTDs are refused, entities other than the predefined ones
 //! are errors, and [`ParseLimits`] bound the work done on hostile input.
 
+use std::collections::HashMap;
+
 use quick_xml::events::Event;
 
 use crate::error::{Error, Result};
@@ -242,6 +244,7 @@ impl Document {
                 root: usize::MAX,
             },
             stack: Vec::new(),
+            bindings: HashMap::new(),
             limits: *limits,
             base,
         }
@@ -252,21 +255,6 @@ impl Document {
         match &self.nodes[id].kind {
             NodeKind::Element(e) => e,
             _ => unreachable_element(),
-        }
-    }
-
-    /// The namespace URI bound to `prefix` (`""` = default) in scope at element `id`;
-    /// `None` when unbound (or the default namespace is undeclared).
-    pub(crate) fn lookup_ns(&self, mut id: NodeId, prefix: &str) -> Option<&str> {
-        if prefix == "xml" {
-            return Some(XML_NS);
-        }
-        loop {
-            let e = self.element(id);
-            if let Some((_, uri)) = e.ns_decls.iter().find(|(p, _)| p == prefix) {
-                return if uri.is_empty() { None } else { Some(uri) };
-            }
-            id = self.nodes[id].parent?;
         }
     }
 
@@ -363,6 +351,9 @@ pub(crate) struct AttrName {
 struct Parser {
     doc: Document,
     stack: Vec<NodeId>,
+    /// For each prefix (`""` = default), the URIs declared by the open elements, innermost
+    /// last: lookups stay O(1) whatever the depth.
+    bindings: HashMap<String, Vec<String>>,
     limits: ParseLimits,
     base: usize,
 }
@@ -413,11 +404,32 @@ impl Parser {
         if prefix == "xml" {
             return Some(XML_NS.to_owned());
         }
-        if let Some((_, uri)) = decls.iter().find(|(p, _)| p == prefix) {
-            return (!uri.is_empty()).then(|| uri.clone());
+        let uri = match decls.iter().find(|(p, _)| p == prefix) {
+            Some((_, uri)) => uri,
+            None => self.bindings.get(prefix)?.last()?,
+        };
+        (!uri.is_empty()).then(|| uri.clone())
+    }
+
+    fn open(&mut self, id: NodeId) {
+        if let NodeKind::Element(e) = &self.doc.nodes[id].kind {
+            for (p, u) in &e.ns_decls {
+                self.bindings.entry(p.clone()).or_default().push(u.clone());
+            }
         }
-        let parent = *self.stack.last()?;
-        self.doc.lookup_ns(parent, prefix).map(str::to_owned)
+        self.stack.push(id);
+    }
+
+    fn close(&mut self) -> Option<NodeId> {
+        let id = self.stack.pop()?;
+        if let NodeKind::Element(e) = &self.doc.nodes[id].kind {
+            for (p, _) in &e.ns_decls {
+                if let Some(v) = self.bindings.get_mut(p) {
+                    v.pop();
+                }
+            }
+        }
+        Some(id)
     }
 
     fn start(&mut self, e: &quick_xml::events::BytesStart<'_>, offset: usize) -> Result<Element> {
@@ -556,7 +568,7 @@ impl Parser {
                     if self.stack.is_empty() {
                         self.doc.root = id;
                     }
-                    self.stack.push(id);
+                    self.open(id);
                 }
                 Event::Empty(e) => {
                     let mut el = self.start(&e, pos)?;
@@ -570,7 +582,7 @@ impl Parser {
                     }
                 }
                 Event::End(_) => {
-                    let Some(id) = self.stack.pop() else {
+                    let Some(id) = self.close() else {
                         return Err(xml_err(pos, "end tag without start tag"));
                     };
                     if let NodeKind::Element(e) = &mut self.doc.nodes[id].kind {
@@ -580,6 +592,9 @@ impl Parser {
                 }
                 Event::Text(t) => {
                     let raw = t.into_inner();
+                    if raw.contains("]]>") {
+                        return Err(xml_err(pos, "`]]>` in text content"));
+                    }
                     self.append_text(&normalize_eol(&raw), pos)?;
                 }
                 Event::CData(c) => {
