@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 mod cda;
 mod error;
 mod ins;
+mod vihf;
 mod xml;
 
 /// Ségur du numérique tools: INS, CDA, DMP, MSSanté, Pro Santé Connect.
@@ -31,6 +32,9 @@ enum Command {
     /// HL7 CDA documents: inspect their header.
     #[command(subcommand)]
     Cda(cda::Args),
+    /// The DMP's VIHF (SAML assertion): sign one from a TOML description, verify one.
+    #[command(subcommand)]
+    Vihf(vihf::Args),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +43,7 @@ fn main() -> ExitCode {
         Command::Ins(args) => ins::run(args),
         Command::Xml(args) => xml::run(args),
         Command::Cda(args) => cda::run(args),
+        Command::Vihf(args) => vihf::run(args),
     };
     result.unwrap_or_else(|e| {
         eprintln!("segur: {e}");
