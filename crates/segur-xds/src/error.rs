@@ -44,6 +44,8 @@ pub enum XdsErrorKind {
     /// A patient id is not a valid INS (the reason comes from `segur-ins` and never contains
     /// the matricule).
     Ins(String),
+    /// The CDA document could not be parsed (message from `segur-cda`).
+    Cda(String),
     /// The CDA header lacks something needed to derive the metadata and no override was given.
     CdaMapping {
         /// The metadata attribute that could not be derived.
@@ -71,6 +73,7 @@ impl fmt::Display for XdsErrorKind {
             Self::MissingAttribute(a) => write!(f, "missing attribute {a}"),
             Self::MissingMetadata(m) => write!(f, "missing metadata {m}"),
             Self::InvalidValue { what, value } => write!(f, "invalid {what}: {value:?}"),
+            Self::Cda(m) => write!(f, "CDA: {m}"),
             Self::Ins(reason) => write!(f, "not a valid INS: {reason}"),
             Self::CdaMapping { field, reason } => {
                 write!(f, "cannot derive {field} from the CDA header: {reason}")
