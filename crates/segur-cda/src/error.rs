@@ -12,6 +12,9 @@ pub enum Error {
     /// A base64 payload could not be decoded.
     #[error(transparent)]
     Base64(#[from] crate::Base64Error),
+    /// The builder's input is incomplete or wrong (every problem, with its field).
+    #[error(transparent)]
+    Build(#[from] crate::build::BuildError),
 }
 
 /// Why a document could not be parsed, and where.

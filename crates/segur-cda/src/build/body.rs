@@ -20,12 +20,14 @@ use super::error::{ProblemKind, Problems};
 
 /// A code with its code system and display name, for section and entry codes.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize, serde::Serialize))]
 pub struct Coded {
     /// `@code`.
     pub code: String,
     /// `@codeSystem` (OID).
     pub code_system: String,
     /// `@codeSystemName`, if wanted.
+    #[cfg_attr(feature = "serde", serde(default))]
     pub code_system_name: Option<String>,
     /// `@displayName`.
     pub display_name: String,
@@ -74,6 +76,8 @@ pub const SNOMED_CT: &str = "2.16.840.1.113883.6.96";
 
 /// A value of an observation (`value` with its `xsi:type`).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize, serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Value {
     /// `PQ`: a physical quantity with a UCUM unit.

@@ -218,6 +218,8 @@ pub enum BodyContent {
 /// it), `effective_time`, `patient`, at least one `author`, `custodian`, `legal_authenticator`,
 /// at least one `service_events` entry (the first with a performer), `encounter`, `body`.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize, serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(default))]
 pub struct DocumentBuilder {
     /// Document id (`ClinicalDocument/id`): an OID root (+ extension) unique to this version.
     pub id: Option<Identifier>,
@@ -255,7 +257,8 @@ pub struct DocumentBuilder {
     pub encounter: Option<Encounter>,
     /// The version this one replaces.
     pub replaces: Option<ParentDocument>,
-    /// The body.
+    /// The body (in the JSON description, given beside the header).
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub body: Option<BodyContent>,
 }
 

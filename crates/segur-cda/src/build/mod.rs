@@ -27,6 +27,8 @@
 //! ```
 
 mod body;
+#[cfg(feature = "serde")]
+mod description;
 mod error;
 mod header;
 mod parties;
@@ -37,6 +39,8 @@ pub use body::{
     Coded, Kind, LOINC, Product, RelationshipTag, SNOMED_CT, SectionBuilder, Statement, Value,
     coded_element,
 };
+#[cfg(feature = "serde")]
+pub use description::{BodyDescription, DocumentDescription, PayloadSource};
 pub use error::{BuildError, Problem, ProblemKind};
 pub use header::{
     BodyContent, DocumentBuilder, Encounter, N1MediaType, N3Content, NonXmlPayload, ParentDocument,

@@ -212,9 +212,9 @@ pub fn n1_letter() -> DocumentBuilder {
     }
 }
 
-/// An LDL-SES 2022.01 discharge letter.
-pub fn ldl_ses() -> DocumentBuilder {
-    let content = LdlSes {
+/// The content of the sample discharge letter.
+pub fn ldl_ses_content() -> LdlSes {
+    LdlSes {
         status: "398166005".into(),
         status_time: time(0),
         reason: "Chute à domicile avec fracture du poignet droit.".into(),
@@ -230,17 +230,21 @@ pub fn ldl_ses() -> DocumentBuilder {
             dose: "1".into(),
             instructions: Some("1 comprimé toutes les 6 heures si douleur".into()),
         }],
-    };
+    }
+}
+
+/// An LDL-SES 2022.01 discharge letter.
+pub fn ldl_ses() -> DocumentBuilder {
     DocumentBuilder {
         title: Some("Lettre de liaison à la sortie de l'établissement de santé".into()),
-        body: Some(BodyContent::Structured(content.to_content())),
+        body: Some(BodyContent::Structured(ldl_ses_content().to_content())),
         ..hospital_header(2)
     }
 }
 
-/// A BIO-CR-BIO 2024.01 report (fasting glucose) with its PDF copy.
-pub fn bio_report() -> DocumentBuilder {
-    let report = BioReport {
+/// The content of the sample biology report.
+pub fn bio_report_content() -> BioReport {
+    BioReport {
         chapters: vec![LabChapter {
             code: Coded::loinc("18719-5", "Biochimie"),
             title: "BIOCHIMIE".into(),
@@ -259,7 +263,11 @@ pub fn bio_report() -> DocumentBuilder {
             }],
         }],
         pdf_copy: minimal_pdf("Compte rendu d'examens biologiques - patient de test"),
-    };
+    }
+}
+
+/// A BIO-CR-BIO 2024.01 report (fasting glucose) with its PDF copy.
+pub fn bio_report() -> DocumentBuilder {
     let mut header = hospital_header(3);
     header.authors = vec![Author::professional(biologist(), time(0))];
     header.custodian = Some(laboratory());
@@ -282,7 +290,7 @@ pub fn bio_report() -> DocumentBuilder {
         responsible: Some(biologist()),
     });
     DocumentBuilder {
-        body: Some(BodyContent::Structured(report.to_content())),
+        body: Some(BodyContent::Structured(bio_report_content().to_content())),
         ..header
     }
 }

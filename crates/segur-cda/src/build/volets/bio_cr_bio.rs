@@ -65,12 +65,14 @@ pub static BIO_CR_BIO: VoletSpec = VoletSpec {
 
 /// One result: an analyte, its value, interpretation and time.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize, serde::Serialize))]
 pub struct LabResult {
     /// The analyte code (LOINC), e.g. `40193-5` fasting glucose.
     pub code: Coded,
     /// The value, usually [`Value::Quantity`] with a UCUM unit.
     pub value: Value,
     /// Interpretation code (`JDV_HL7_ObservationInterpretation_CISIS`: `N`, `H`, `L`, ...).
+    #[cfg_attr(feature = "serde", serde(default))]
     pub interpretation: Option<String>,
     /// When the result was established (the specimen time or the validation time).
     pub time: DateTime<FixedOffset>,
@@ -80,6 +82,7 @@ pub struct LabResult {
 
 /// One laboratory specialty (chapter) with its results.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize, serde::Serialize))]
 pub struct LabChapter {
     /// The specialty code (LOINC chapter, e.g. `18719-5` Biochimie, `18723-7` Hématologie).
     pub code: Coded,
