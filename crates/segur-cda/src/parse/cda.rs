@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::reader::{Item, Reader, Start, decode};
+use super::reader::{Item, Reader, Start, check_refs, decode};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::model::{
     Addr, AddrPart, Body, ClinicalStatement, Code, ComponentOf, Consent, Device, Document, Ed,
@@ -49,7 +49,7 @@ pub(super) fn document<'a>(r: &mut Reader<'a>, root: Start<'a>) -> Res<Document<
                 needs_decoding: true,
                 offset,
             } => {
-                decode(raw, false).map_err(|k| r.error(k, offset))?;
+                check_refs(raw).map_err(|k| r.error(k, offset))?;
             }
             _ => {}
         }

@@ -268,7 +268,7 @@ impl<'a> Reader<'a> {
                     offset,
                 } => {
                     if needs_decoding {
-                        decode(raw, false).map_err(|k| self.error(k, offset))?;
+                        check_refs(raw).map_err(|k| self.error(k, offset))?;
                     }
                 }
             }
@@ -286,7 +286,7 @@ impl<'a> Reader<'a> {
                     needs_decoding: true,
                     offset,
                 } => {
-                    decode(raw, false).map_err(|k| self.error(k, offset))?;
+                    check_refs(raw).map_err(|k| self.error(k, offset))?;
                 }
                 _ => {}
             }
@@ -511,6 +511,31 @@ pub(crate) fn decode(raw: &str, attribute: bool) -> Result<Cow<'_, str>, ParseEr
     Ok(Cow::Owned(out))
 }
 
+/// Checks the references of skipped text (as [`decode`] would) without building anything.
+pub(crate) fn check_refs(raw: &str) -> Result<(), ParseErrorKind> {
+    let bytes = raw.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'&', &bytes[from..]) {
+        let at = from + i;
+        let Some(semi) = memchr::memchr(b';', &bytes[at + 1..]) else {
+            return Err(ParseErrorKind::Malformed("unterminated reference"));
+        };
+        let name = &raw[at + 1..at + 1 + semi];
+        match name {
+            "lt" | "gt" | "amp" | "apos" | "quot" => {}
+            _ if name.starts_with('#') => {
+                char_ref(&name[1..])?;
+            }
+            _ => {
+                let shown: String = name.chars().take(32).collect();
+                return Err(ParseErrorKind::UnknownEntity { name: shown });
+            }
+        }
+        from = at + semi + 2;
+    }
+    Ok(())
+}
+
 fn char_ref(body: &str) -> Result<char, ParseErrorKind> {
     let bad = || ParseErrorKind::InvalidCharRef {
         value: body.chars().take(16).collect(),
@@ -564,5 +589,12 @@ mod tests {
         ));
         assert!(decode("&amp", false).is_err());
         assert!(decode("&#;", false).is_err());
+        for ok in ["a &amp; b &#233;", "plain", "l1\r\nl2"] {
+            assert!(check_refs(ok).is_ok());
+        }
+        for bad in ["&foo;", "&#0;", "&amp", "&#x;"] {
+            assert!(check_refs(bad).is_err(), "{bad}");
+            assert!(decode(bad, false).is_err(), "{bad}");
+        }
     }
 }

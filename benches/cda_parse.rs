@@ -1,0 +1,481 @@
+//! CDA parsing benchmark: segur-cda's typed parse side by side with quick-xml's raw event loop,
+//! roxmltree parse + extraction and a memchr scan, on four sets:
+//!
+//! * `real`: the ANS example corpus (`../shared/corpus/cda/examples/TestContenuCDA-3-0`);
+//! * `real-nob64`: its documents without any base64 payload (markup-dense);
+//! * `sb-10mb`: one synthetic ≥ 10 MB structured document (a real N3 body repeated);
+//! * `n1-pdf5mb`: an N1 document carrying a 5 MiB PDF (payload skipped, not decoded).
+//!
+//! Every competitor's extraction is checked against segur's before timing. Ratios are read from
+//! one run (same process, same machine load). `benches/compare.sh` adds lxml and pugixml, which
+//! cannot share the process: it uses two extra modes of this binary, selected by environment:
+//! `CDA_BENCH_MODE=write-sets` (writes the four sets under `CDA_BENCH_DIR`) and
+//! `CDA_BENCH_MODE=anchors` (prints MB/s of the Rust implementations, one line each).
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, Throughput};
+use quick_xml::events::Event;
+use segur::cda as segur_cda;
+
+const HL7: &str = "urn:hl7-org:v3";
+
+/// A named set of documents.
+struct Set {
+    name: &'static str,
+    docs: Vec<Vec<u8>>,
+}
+
+impl Set {
+    fn bytes(&self) -> u64 {
+        self.docs.iter().map(|d| d.len() as u64).sum()
+    }
+}
+
+fn corpus_dir() -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/cda/examples/TestContenuCDA-3-0"
+    ))
+}
+
+fn real_docs() -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
+        .expect("the CDA corpus (../shared/corpus/cda/examples/TestContenuCDA-3-0)")
+        .map(|e| e.expect("readable directory").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let name = p
+                .file_name()
+                .expect("file name")
+                .to_string_lossy()
+                .into_owned();
+            (name, std::fs::read(&p).expect("readable corpus file"))
+        })
+        .collect()
+}
+
+fn has_base64(doc: &[u8]) -> bool {
+    memchr::memmem::find(doc, b"representation=\"B64\"").is_some()
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> usize {
+    memchr::memmem::find(hay, needle)
+        .unwrap_or_else(|| panic!("{} not found", String::from_utf8_lossy(needle)))
+}
+
+/// The largest base64-free N3 document with its body's components repeated to reach 10 MB.
+fn synthetic_structured(real: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let (_, base) = real
+        .iter()
+        .filter(|(_, d)| !has_base64(d) && memchr::memmem::find(d, b"<structuredBody").is_some())
+        .max_by_key(|(_, d)| d.len())
+        .expect("an N3 document without base64");
+    let body = find(base, b"<structuredBody");
+    let first = body + find(&base[body..], b"<component");
+    let end = find(base, b"</structuredBody>");
+    let (head, components, tail) = (&base[..first], &base[first..end], &base[end..]);
+    let mut out = head.to_vec();
+    while out.len() + tail.len() < 10_000_000 {
+        out.extend_from_slice(components);
+    }
+    out.extend_from_slice(tail);
+    out
+}
+
+/// A real N1 document whose payload is replaced by 5 MiB of base64 (76-character lines).
+fn n1_with_pdf(real: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let (_, base) = real
+        .iter()
+        .filter(|(_, d)| memchr::memmem::find(d, b"<nonXMLBody").is_some())
+        .min_by_key(|(_, d)| d.len())
+        .expect("an N1 document");
+    let body = find(base, b"<nonXMLBody");
+    let text = body + find(&base[body..], b"<text");
+    let start = text + find(&base[text..], b">") + 1;
+    let end = start + find(&base[start..], b"</text>");
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    while pdf.len() < 5 << 20 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        pdf.extend_from_slice(&state.to_le_bytes());
+    }
+    pdf.truncate(5 << 20);
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut b64 = Vec::with_capacity(pdf.len() * 4 / 3 + pdf.len() / 50);
+    for (i, chunk) in pdf.chunks(3).enumerate() {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let w = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            b64.push(if k <= chunk.len() {
+                alphabet[((w >> (18 - 6 * k)) & 63) as usize]
+            } else {
+                b'='
+            });
+        }
+        if i % 19 == 18 {
+            b64.push(b'\n');
+        }
+    }
+    let mut out = base[..start].to_vec();
+    out.extend_from_slice(&b64);
+    out.extend_from_slice(&base[end..]);
+    out
+}
+
+fn sets() -> Vec<Set> {
+    let real = real_docs();
+    let nob64: Vec<Vec<u8>> = real
+        .iter()
+        .filter(|(_, d)| !has_base64(d))
+        .map(|(_, d)| d.clone())
+        .collect();
+    let sb = synthetic_structured(&real);
+    let n1 = n1_with_pdf(&real);
+    vec![
+        Set {
+            name: "real",
+            docs: real.into_iter().map(|(_, d)| d).collect(),
+        },
+        Set {
+            name: "real-nob64",
+            docs: nob64,
+        },
+        Set {
+            name: "sb-10mb",
+            docs: vec![sb],
+        },
+        Set {
+            name: "n1-pdf5mb",
+            docs: vec![n1],
+        },
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// the competitors
+
+/// A scan for `<`: the memory-bandwidth bound.
+fn memchr_lt(doc: &[u8]) -> usize {
+    memchr::memchr_iter(b'<', doc).count()
+}
+
+/// quick-xml's raw event loop (no namespaces, no attribute decoding): the reference.
+fn qx_raw(doc: &[u8]) -> usize {
+    let mut reader = quick_xml::Reader::from_reader(doc);
+    let mut n = 0;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Eof) => return n,
+            Ok(_) => n += 1,
+            Err(e) => panic!("quick-xml: {e}"),
+        }
+    }
+}
+
+/// The extracted fields, as `key=value` lines (the `segur cda inspect` fields).
+type Fields = Vec<String>;
+
+fn segur_extract(doc: &[u8]) -> Fields {
+    let parsed = segur_cda::parse(doc).expect("segur parses the set");
+    let s = segur_cda::Summary::of(&parsed);
+    let mut f = Vec::with_capacity(32);
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "∅".into());
+    f.extend(s.template_ids.iter().map(|t| format!("template={t}")));
+    for (k, v) in [
+        ("id", &s.id),
+        ("code", &s.code),
+        ("code_system", &s.code_system),
+        ("title", &s.title),
+        ("effective_time", &s.effective_time),
+        ("confidentiality", &s.confidentiality),
+        ("language", &s.language),
+        ("set_id", &s.set_id),
+        ("version", &s.version),
+    ] {
+        f.push(format!("{k}={}", opt(v)));
+    }
+    f.extend(s.patient_ids.iter().map(|t| format!("patient={t}")));
+    f.extend(s.author_ids.iter().map(|t| format!("author={t}")));
+    f.push(format!("custodian={}", opt(&s.custodian_id)));
+    f.push(format!("body={}", s.body.unwrap_or("∅")));
+    f.push(format!("media_type={}", opt(&s.media_type)));
+    f.extend(
+        s.section_codes
+            .iter()
+            .map(|c| format!("section={}", opt(c))),
+    );
+    f
+}
+
+type RoxNode<'a, 'i> = roxmltree::Node<'a, 'i>;
+
+/// The HL7 child elements of `n` named `name`.
+fn kids<'a, 'i>(n: RoxNode<'a, 'i>, name: &'static str) -> impl Iterator<Item = RoxNode<'a, 'i>> {
+    n.children().filter(move |c| {
+        c.is_element() && c.tag_name().name() == name && c.tag_name().namespace() == Some(HL7)
+    })
+}
+
+/// The first element along a path of HL7 child names.
+fn first<'a, 'i>(n: RoxNode<'a, 'i>, path: &[&'static str]) -> Option<RoxNode<'a, 'i>> {
+    let mut cur = Some(n);
+    for p in path {
+        cur = cur.and_then(|c| kids(c, p).next());
+    }
+    cur
+}
+
+fn rox_extract(doc: &[u8]) -> Fields {
+    let text = std::str::from_utf8(doc).expect("UTF-8 set");
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let tree =
+        roxmltree::Document::parse_with_options(text, opts).expect("roxmltree parses the set");
+    let is = |n: &roxmltree::Node<'_, '_>, name: &str| {
+        n.is_element() && n.tag_name().name() == name && n.tag_name().namespace() == Some(HL7)
+    };
+    let root = tree.root_element();
+    let cd = if is(&root, "ClinicalDocument") {
+        root
+    } else {
+        root.descendants()
+            .find(|n| is(n, "ClinicalDocument"))
+            .expect("a ClinicalDocument")
+    };
+    let ii = |n: roxmltree::Node<'_, '_>| {
+        let root = n.attribute("root").unwrap_or("");
+        n.attribute("extension")
+            .map_or_else(|| root.to_owned(), |e| format!("{root}^{e}"))
+    };
+    let attr = |n: Option<roxmltree::Node<'_, '_>>, a: &str| {
+        n.and_then(|n| n.attribute(a))
+            .map_or_else(|| "∅".to_owned(), str::to_owned)
+    };
+    let mut f = Vec::with_capacity(32);
+    for t in kids(cd, "templateId") {
+        let root = t.attribute("root").unwrap_or("");
+        f.push(match t.attribute("extension") {
+            Some(e) => format!("template={root}:{e}"),
+            None => format!("template={root}"),
+        });
+    }
+    f.push(format!(
+        "id={}",
+        first(cd, &["id"]).map_or_else(|| "∅".to_owned(), ii)
+    ));
+    f.push(format!("code={}", attr(first(cd, &["code"]), "code")));
+    f.push(format!(
+        "code_system={}",
+        attr(first(cd, &["code"]), "codeSystem")
+    ));
+    let title = first(cd, &["title"]).map_or_else(
+        || "∅".to_owned(),
+        |t| {
+            let s: String = t
+                .descendants()
+                .filter(|d| d.is_text())
+                .filter_map(|d| d.text())
+                .collect();
+            s.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+        },
+    );
+    f.push(format!("title={title}"));
+    f.push(format!(
+        "effective_time={}",
+        attr(first(cd, &["effectiveTime"]), "value")
+    ));
+    f.push(format!(
+        "confidentiality={}",
+        attr(first(cd, &["confidentialityCode"]), "code")
+    ));
+    f.push(format!(
+        "language={}",
+        attr(first(cd, &["languageCode"]), "code")
+    ));
+    f.push(format!(
+        "set_id={}",
+        first(cd, &["setId"]).map_or_else(|| "∅".to_owned(), ii)
+    ));
+    f.push(format!(
+        "version={}",
+        attr(first(cd, &["versionNumber"]), "value")
+    ));
+    for rt in kids(cd, "recordTarget") {
+        for pr in kids(rt, "patientRole") {
+            f.extend(kids(pr, "id").map(|i| format!("patient={}", ii(i))));
+        }
+    }
+    for au in kids(cd, "author") {
+        for aa in kids(au, "assignedAuthor") {
+            f.extend(kids(aa, "id").map(|i| format!("author={}", ii(i))));
+        }
+    }
+    let custodian = first(
+        cd,
+        &[
+            "custodian",
+            "assignedCustodian",
+            "representedCustodianOrganization",
+            "id",
+        ],
+    );
+    f.push(format!(
+        "custodian={}",
+        custodian.map_or_else(|| "∅".to_owned(), ii)
+    ));
+    let n1 = first(cd, &["component", "nonXMLBody"]);
+    let n3 = first(cd, &["component", "structuredBody"]);
+    f.push(format!(
+        "body={}",
+        if n1.is_some() {
+            "N1"
+        } else if n3.is_some() {
+            "N3"
+        } else {
+            "∅"
+        }
+    ));
+    f.push(format!(
+        "media_type={}",
+        attr(n1.and_then(|b| first(b, &["text"])), "mediaType")
+    ));
+    if let Some(sb) = n3 {
+        for comp in kids(sb, "component") {
+            for sec in kids(comp, "section") {
+                f.push(format!("section={}", attr(first(sec, &["code"]), "code")));
+            }
+        }
+    }
+    f
+}
+
+/// Checks that roxmltree and segur extract the same fields from every document of every set.
+fn verify(sets: &[Set]) {
+    for set in sets {
+        for doc in &set.docs {
+            assert_eq!(
+                rox_extract(doc),
+                segur_extract(doc),
+                "roxmltree and segur disagree in {}",
+                set.name
+            );
+        }
+    }
+}
+
+type Impl = (&'static str, fn(&[u8]) -> usize);
+
+fn impls() -> Vec<Impl> {
+    vec![
+        ("memchr_lt", memchr_lt),
+        ("qx_raw", qx_raw),
+        ("segur_parse", |d| {
+            usize::from(segur_cda::parse(d).expect("parses").body.is_some())
+        }),
+        ("segur_extract", |d| segur_extract(d).len()),
+        ("rox_extract", |d| rox_extract(d).len()),
+    ]
+}
+
+fn run_set(f: fn(&[u8]) -> usize, set: &Set) -> usize {
+    set.docs.iter().map(|d| f(black_box(d))).sum()
+}
+
+// ---------------------------------------------------------------------------------------------
+// modes
+
+fn criterion_mode(sets: &[Set]) {
+    let mut c = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+    for set in sets {
+        let mut group = c.benchmark_group(format!("cda/{}", set.name));
+        group.throughput(Throughput::Bytes(set.bytes()));
+        for (name, f) in impls() {
+            // the N1 set only measures skipping the payload: no extraction competitors
+            if set.name == "n1-pdf5mb" && name.ends_with("extract") {
+                continue;
+            }
+            group.bench_function(name, |b| b.iter(|| run_set(f, set)));
+        }
+        if set.name == "n1-pdf5mb" {
+            let doc = segur_cda::parse(&set.docs[0]).expect("parses");
+            let Some(segur_cda::Body::NonXml(body)) = &doc.body else {
+                panic!("an N1 body")
+            };
+            group.bench_function("segur_decode_payload", |b| {
+                b.iter(|| body.text.decode_to(std::io::sink()).expect("valid base64"));
+            });
+        }
+        group.finish();
+    }
+    c.final_summary();
+}
+
+/// Best-of-rounds MB/s of each implementation on each set, one line per (set, impl).
+fn anchors_mode(sets: &[Set]) {
+    for set in sets {
+        for (name, f) in impls() {
+            if set.name == "n1-pdf5mb" && name.ends_with("extract") {
+                continue;
+            }
+            let mut best = f64::INFINITY;
+            let deadline = Instant::now() + Duration::from_secs(2);
+            let mut rounds = 0;
+            while rounds < 5 || (Instant::now() < deadline && rounds < 200) {
+                let t = Instant::now();
+                black_box(run_set(f, set));
+                best = best.min(t.elapsed().as_secs_f64());
+                rounds += 1;
+            }
+            println!(
+                "{}\t{}\t{:.1}",
+                set.name,
+                name,
+                set.bytes() as f64 / best / 1e6
+            );
+        }
+    }
+}
+
+fn write_sets(sets: &[Set], dir: &Path) {
+    for set in sets {
+        let sub = dir.join(set.name);
+        std::fs::create_dir_all(&sub).expect("creatable set directory");
+        for (i, doc) in set.docs.iter().enumerate() {
+            std::fs::write(sub.join(format!("{i:03}.xml")), doc).expect("writable set file");
+        }
+    }
+    println!("wrote {} sets under {}", sets.len(), dir.display());
+}
+
+fn main() {
+    let sets = sets();
+    verify(&sets);
+    match std::env::var("CDA_BENCH_MODE").as_deref() {
+        Ok("anchors") => anchors_mode(&sets),
+        Ok("write-sets") => {
+            let dir =
+                std::env::var("CDA_BENCH_DIR").expect("CDA_BENCH_DIR names the output directory");
+            write_sets(&sets, Path::new(&dir));
+        }
+        _ => criterion_mode(&sets),
+    }
+}
