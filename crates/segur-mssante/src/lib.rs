@@ -4,6 +4,9 @@
 mod address;
 mod content;
 mod error;
+#[cfg(feature = "transport")]
+#[cfg_attr(docsrs, doc(cfg(feature = "transport")))]
+pub mod imap;
 mod message;
 mod metascan;
 pub mod names;

@@ -1,8 +1,14 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code, unreachable_pub)]
 
-use std::path::PathBuf;
-use std::process::Command;
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair, SanType,
+};
 
 use segur_transport::{FixedClock, SeededRandomness};
 use segur_xds::codes::Code;
@@ -132,4 +138,107 @@ pub fn qualified_status() -> segur_ins::IdentityStatus {
         })
         .unwrap();
     status
+}
+
+/// A test PKI: a root, a server certificate for localhost/127.0.0.1, a client certificate.
+pub struct Pki {
+    pub ca_pem: String,
+    pub server: (String, String),
+    pub client: (String, String),
+}
+
+/// Generates a fresh test PKI with rcgen.
+pub fn pki() -> Pki {
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name.push(
+        DnType::CommonName,
+        "TEST AC IGC-SANTE ELEMENTAIRE ORGANISATIONS",
+    );
+    let ca_key = KeyPair::generate().unwrap();
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+
+    let mut server = CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
+    server
+        .subject_alt_names
+        .push(SanType::IpAddress("127.0.0.1".parse().unwrap()));
+    server.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let server_key = KeyPair::generate().unwrap();
+    let server_cert = server.signed_by(&server_key, &ca_cert, &ca_key).unwrap();
+
+    let mut client = CertificateParams::new(Vec::<String>::new()).unwrap();
+    client
+        .distinguished_name
+        .push(DnType::CommonName, "bal.pfi@ch-a.mssante.fr");
+    client.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    let client_key = KeyPair::generate().unwrap();
+    let client_cert = client.signed_by(&client_key, &ca_cert, &ca_key).unwrap();
+    Pki {
+        ca_pem: ca_cert.pem(),
+        server: (server_cert.pem(), server_key.serialize_pem()),
+        client: (client_cert.pem(), client_key.serialize_pem()),
+    }
+}
+
+/// A running test server, killed on drop.
+pub struct Server {
+    child: Child,
+    /// Its port.
+    pub port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `tests/<script>` (a Python server) on a free loopback port with the test PKI.
+pub fn start_server(
+    script: &str,
+    dir: &Path,
+    pki: &Pki,
+    mode: &str,
+    token: Option<&str>,
+) -> Server {
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_owned()
+    };
+    let cert = write("server.pem", &pki.server.0);
+    let key = write("server.key", &pki.server.1);
+    let ca = write("ca.pem", &pki.ca_pem);
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(script);
+    let mut cmd = Command::new("python3");
+    cmd.arg(path)
+        .arg(port.to_string())
+        .arg(dir)
+        .args([&cert, &key, &ca, mode]);
+    if let Some(t) = token {
+        cmd.arg(t);
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap_or_else(|e| panic!("python3 is required by this test (see .ci/run): {e}"));
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(
+        line.trim(),
+        "READY",
+        "the {script} test server did not start (for SMTP: is `aiosmtpd` installed? `python3 -m pip install aiosmtpd`, see .ci/run)"
+    );
+    Server { child, port }
 }
