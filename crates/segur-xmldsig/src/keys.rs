@@ -241,6 +241,11 @@ impl PrivateKey {
             .map_err(|e| key_err(format!("PKCS#8 key is neither RSA nor ECDSA P-256 ({e})")))
     }
 
+    /// A SEC1 (`BEGIN EC PRIVATE KEY`) ECDSA P-256 key.
+    pub fn from_sec1_der(der: &[u8]) -> Result<Self> {
+        Self::from_pkcs8_der(&sec1_to_pkcs8_p256(der))
+    }
+
     /// A PKCS#1 (`BEGIN RSA PRIVATE KEY`) RSA key.
     pub fn from_pkcs1_der(der: &[u8]) -> Result<Self> {
         RsaKeyPair::from_der(der)
@@ -250,8 +255,8 @@ impl PrivateKey {
             .map_err(|e| key_err(format!("PKCS#1 RSA key rejected ({e})")))
     }
 
-    /// The first private key of a PEM file: `PRIVATE KEY` (PKCS#8) or `RSA PRIVATE KEY`
-    /// (PKCS#1). Encrypted keys are not supported (use PKCS#12).
+    /// The first private key of a PEM file: `PRIVATE KEY` (PKCS#8), `RSA PRIVATE KEY` (PKCS#1)
+    /// or `EC PRIVATE KEY` (SEC1, P-256). Encrypted keys are not supported (use PKCS#12).
     pub fn from_pem(pem: &[u8]) -> Result<Self> {
         let key = PrivateKeyDer::from_pem_slice(pem).map_err(|e| Error::Pem {
             reason: format!("no usable private key: {e}"),
@@ -259,9 +264,9 @@ impl PrivateKey {
         match key {
             PrivateKeyDer::Pkcs8(k) => Self::from_pkcs8_der(k.secret_pkcs8_der()),
             PrivateKeyDer::Pkcs1(k) => Self::from_pkcs1_der(k.secret_pkcs1_der()),
-            PrivateKeyDer::Sec1(_) => Err(key_err(
-                "SEC1 `EC PRIVATE KEY` not supported: convert with `openssl pkcs8 -topk8 -nocrypt`",
-            )),
+            PrivateKeyDer::Sec1(k) => {
+                Self::from_pkcs8_der(&sec1_to_pkcs8_p256(k.secret_sec1_der()))
+            }
             _ => Err(key_err("unsupported private key format")),
         }
     }
@@ -317,6 +322,36 @@ impl PrivateKey {
             }),
         }
     }
+}
+
+/// DER length octets.
+fn der_len(len: usize, out: &mut Vec<u8>) {
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|b| **b == 0).count();
+        out.push(0x80 | (bytes.len() - skip) as u8);
+        out.extend_from_slice(&bytes[skip..]);
+    }
+}
+
+/// Wraps a SEC1 `ECPrivateKey` in a PKCS#8 `PrivateKeyInfo` for P-256 (ring reads PKCS#8 only;
+/// it checks the inner key and its curve parameters itself).
+fn sec1_to_pkcs8_p256(sec1: &[u8]) -> Vec<u8> {
+    // version 0, AlgorithmIdentifier { id-ecPublicKey, prime256v1 }
+    const HEAD: &[u8] = &[
+        0x02, 0x01, 0x00, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06,
+        0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07,
+    ];
+    let mut octets = vec![0x04];
+    der_len(sec1.len(), &mut octets);
+    octets.extend_from_slice(sec1);
+    let mut out = vec![0x30];
+    der_len(HEAD.len() + octets.len(), &mut out);
+    out.extend_from_slice(HEAD);
+    out.extend_from_slice(&octets);
+    out
 }
 
 /// A [`Signer`] holding its private key in memory (from PEM or PKCS#12).

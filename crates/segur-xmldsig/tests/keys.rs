@@ -50,6 +50,17 @@ fn key_must_match_certificate() {
     )
     .expect("EC");
     assert!(ec.with_algorithm(SignatureAlgorithm::RsaSha256).is_err());
+    // The same EC key in SEC1 form.
+    let sec1 = PrivateKey::from_pem(&common::read("pki/leaf-ec-sec1.key")).expect("SEC1");
+    assert!(sec1.matches(&cert("pki/leaf-ec.pem")));
+    assert_eq!(
+        sec1.default_algorithm(),
+        SignatureAlgorithm::EcdsaP256Sha256
+    );
+    assert!(matches!(
+        PrivateKey::from_sec1_der(b"\x30\x03\x02\x01\x01"),
+        Err(Error::Key { .. })
+    ));
 }
 
 #[test]

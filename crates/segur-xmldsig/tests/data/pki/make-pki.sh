@@ -25,6 +25,8 @@ leaf leaf-rsa ca rsa:2048 "/C=FR/ST=Paris (75)/O=STRUCTURE TEST/OU=4999000634800
 openssl rsa -in leaf-rsa.key -traditional -out leaf-rsa-pkcs1.key
 leaf leaf-ec ca ec:<(openssl ecparam -name prime256v1) "/C=FR/O=CENTRE DE SANTE TEST/OU=10B0127189/CN=EC SIGN TEST"
 # a CPS-like subject: multi-valued RDN, UTF-8, characters that need RFC 2253 escaping
+# the same EC key in the SEC1 form (`BEGIN EC PRIVATE KEY`)
+openssl ec -in leaf-ec.key -out leaf-ec-sec1.key
 leaf cps ca rsa:2048 "/C=FR/O=TEST, \"SANTE\"/OU=Médecin/CN=899900038839+SN=TRAL+GN=ADEMIS" -multivalue-rdn
 ca other-ca "/C=FR/O=UNTRUSTED/CN=UNTRUSTED TEST AC"
 leaf other-leaf other-ca rsa:2048 "/C=FR/O=UNTRUSTED/CN=DMP SIGN TEST"
