@@ -259,3 +259,89 @@ fn shared_xmlsec1_vectors() {
         .verify(&sha1, &assertion)
         .expect("embedded certificate");
 }
+
+/// An xmlsec1 template: the assertion in a SOAP envelope whose ancestors carry namespaces and
+/// `xml:lang`, with the given canonicalisation for SignedInfo and the reference.
+fn template(signed_info_c14n: &str, reference_transform: &str) -> String {
+    format!(
+        r##"<?xml version="1.0" encoding="UTF-8"?>
+<soap:Envelope xmlns:soap="{SOAP}" xmlns:unused="urn:unused" xml:lang="fr">
+  <soap:Header xmlns="urn:default-on-ancestor">
+    <wsse:Security xmlns:wsse="{WSSE}">
+      <saml2:Assertion xmlns:saml2="{SAML}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xs="http://www.w3.org/2001/XMLSchema" ID="_t1" Version="2.0">
+        <saml2:Issuer>CN=DMP SIGN TEST</saml2:Issuer><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="{signed_info_c14n}"/><ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/><ds:Reference URI="#_t1"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>{reference_transform}</ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference></ds:SignedInfo><ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature>
+        <!-- a comment -->
+        <saml2:AttributeStatement><saml2:Attribute Name="x"><saml2:AttributeValue xsi:type="xs:string">a &amp; b</saml2:AttributeValue></saml2:Attribute></saml2:AttributeStatement>
+        <Role xmlns="urn:hl7-org:v3" code="10"/>
+      </saml2:Assertion>
+    </wsse:Security>
+  </soap:Header>
+  <soap:Body/>
+</soap:Envelope>
+"##
+    )
+}
+
+fn xmlsec1_sign(doc: &str) -> Vec<u8> {
+    let f = temp(doc.as_bytes());
+    let key = common::data("pki/leaf-rsa.key");
+    let cert = common::data("pki/leaf-rsa.pem");
+    let keyarg = format!("{},{}", key.display(), cert.display());
+    let out = common::run(
+        "xmlsec1",
+        &[
+            "--sign",
+            "--privkey-pem",
+            &keyarg,
+            ID_ATTR,
+            ASSERTION,
+            f.path().to_str().expect("path"),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "xmlsec1 --sign: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn xmlsec1_signatures_with_every_canonicalisation_verify_with_segur() {
+    use segur_xmldsig::{C14N, C14N_WITH_COMMENTS, EXC_C14N, EXC_C14N_WITH_COMMENTS};
+    let exc_with_list = format!(
+        r##"<ds:Transform Algorithm="{EXC_C14N}"><ec:InclusiveNamespaces xmlns:ec="{EXC_C14N}" PrefixList="xs #default soap unused"/></ds:Transform>"##
+    );
+    let cases = [
+        // Inclusive C14N of the reference: ancestors' namespaces and xml:lang are inherited.
+        (C14N, format!(r#"<ds:Transform Algorithm="{C14N}"/>"#)),
+        (
+            C14N_WITH_COMMENTS,
+            format!(r#"<ds:Transform Algorithm="{C14N_WITH_COMMENTS}"/>"#),
+        ),
+        // No canonicalisation transform: the node-set goes through inclusive C14N.
+        (EXC_C14N, String::new()),
+        (
+            EXC_C14N_WITH_COMMENTS,
+            format!(r#"<ds:Transform Algorithm="{EXC_C14N_WITH_COMMENTS}"/>"#),
+        ),
+        (EXC_C14N, exc_with_list),
+    ];
+    let verifier =
+        Verifier::with_trust_anchors(IdAttribute::new("ID"), common::ca(), common::now());
+    for (signed_info, transform) in cases {
+        let signed = xmlsec1_sign(&template(signed_info, &transform));
+        let v = verifier
+            .verify(&signed, &vihf_envelope_path())
+            .unwrap_or_else(|e| panic!("{signed_info} / {transform}: {e}"));
+        assert_eq!(v.id, "_t1");
+        // And a modification is still caught with this canonicalisation.
+        let tampered = String::from_utf8(signed)
+            .expect("utf-8")
+            .replace("a &amp; b", "a &amp; c");
+        assert!(matches!(
+            verifier.verify(tampered.as_bytes(), &vihf_envelope_path()),
+            Err(Error::DigestMismatch { .. })
+        ));
+    }
+}
