@@ -23,11 +23,17 @@ pub(crate) enum Args {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Build a CDA document (N1 or N3: LDL-SES, BIO-CR-BIO) from a JSON description; every
+    /// problem of the description is reported with its field.
+    Build(crate::cda_build::Args),
 }
 
 /// Runs a `segur cda` subcommand.
 pub(crate) fn run(args: Args) -> Result<ExitCode, CliError> {
-    let Args::Inspect { json, files } = args;
+    let (json, files) = match args {
+        Args::Inspect { json, files } => (json, files),
+        Args::Build(args) => return crate::cda_build::run(args),
+    };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut failed = false;

@@ -8,10 +8,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod cda;
+mod cda_build;
 mod error;
 mod ins;
 mod vihf;
 mod xml;
+mod xds;
 
 /// Ségur du numérique tools: INS, CDA, DMP, MSSanté, Pro Santé Connect.
 #[derive(Debug, Parser)]
@@ -35,6 +37,9 @@ enum Command {
     /// The DMP's VIHF (SAML assertion): sign one from a TOML description, verify one.
     #[command(subcommand)]
     Vihf(vihf::Args),
+    /// XDS metadata: derive a document's DocumentEntry from its CDA header, as ebRIM.
+    #[command(subcommand)]
+    Xds(xds::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +49,7 @@ fn main() -> ExitCode {
         Command::Xml(args) => xml::run(args),
         Command::Cda(args) => cda::run(args),
         Command::Vihf(args) => vihf::run(args),
+        Command::Xds(args) => xds::run(args),
     };
     result.unwrap_or_else(|e| {
         eprintln!("segur: {e}");
