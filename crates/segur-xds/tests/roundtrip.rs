@@ -452,7 +452,9 @@ proptest! {
                 location: Some("here".into()),
             }],
         };
-        prop_assert_eq!(AdhocQueryResponse::from_xml(response.to_xml().as_bytes()).unwrap(), response);
+        prop_assert_eq!(AdhocQueryResponse::from_xml(response.to_xml().as_bytes()).unwrap(), response.clone());
+        let objects = response.objects;
+        prop_assert_eq!(RegistryObjects::from_xml(objects.to_xml().as_bytes()).unwrap(), objects);
     }
 
     #[test]

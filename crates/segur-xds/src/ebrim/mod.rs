@@ -56,6 +56,26 @@ impl RegistryObjects {
         }
     }
 
+    /// Writes a standalone `rim:RegistryObjectList` document (e.g. the metadata derived for one
+    /// document, without a submission around it).
+    pub fn to_xml(&self) -> String {
+        let mut x = write::Xml::new();
+        x.registry_object_list_root(self);
+        x.finish()
+    }
+
+    /// Reads a standalone `rim:RegistryObjectList` document with the default limits.
+    pub fn from_xml(xml: &[u8]) -> Result<Self, XdsError> {
+        Self::from_xml_with_limits(xml, &ReadLimits::default())
+    }
+
+    /// Reads a standalone `rim:RegistryObjectList` document with explicit limits.
+    pub fn from_xml_with_limits(xml: &[u8], limits: &ReadLimits) -> Result<Self, XdsError> {
+        let root = read::parse(xml, limits)?;
+        root.expect(ns::RIM, "RegistryObjectList", "{rim}RegistryObjectList")?;
+        read::registry_object_list(&root, "/RegistryObjectList")
+    }
+
     /// Whether there is nothing in the list.
     pub fn is_empty(&self) -> bool {
         self.submission_sets.is_empty()

@@ -397,9 +397,18 @@ impl Xml {
         self.end("rim:Association");
     }
 
+    /// `<rim:RegistryObjectList>` as the document element.
+    pub(crate) fn registry_object_list_root(&mut self, objects: &super::RegistryObjects) {
+        self.objects(objects, &[("xmlns:rim", ns::RIM)]);
+    }
+
     /// `<rim:RegistryObjectList>` with a submission's objects.
     pub(crate) fn registry_object_list(&mut self, objects: &super::RegistryObjects) {
-        self.start("rim:RegistryObjectList", &[]);
+        self.objects(objects, &[]);
+    }
+
+    fn objects(&mut self, objects: &super::RegistryObjects, attrs: &[(&str, &str)]) {
+        self.start("rim:RegistryObjectList", attrs);
         for set in &objects.submission_sets {
             self.submission_set(set);
         }
