@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod cda;
+mod cda_build;
 mod error;
 mod ins;
 mod vihf;
