@@ -294,3 +294,38 @@ pub fn bio_report() -> DocumentBuilder {
         ..header
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::minimal_pdf;
+
+    /// The cross-reference table points at each object and the stream length is exact.
+    #[test]
+    fn minimal_pdf_is_well_formed() {
+        let pdf = minimal_pdf("Bonjour (test) \\ é");
+        let text = String::from_utf8(pdf.clone()).expect("ASCII");
+        assert!(text.starts_with("%PDF-1.4\n") && text.ends_with("%%EOF\n"));
+        let start: usize = text
+            .rsplit("startxref\n")
+            .next()
+            .and_then(|t| t.lines().next())
+            .and_then(|n| n.parse().ok())
+            .expect("startxref");
+        let xref = &text[start..];
+        assert!(xref.starts_with("xref\n0 6\n0000000000 65535 f \n"));
+        for (i, line) in xref.lines().skip(3).take(5).enumerate() {
+            assert_eq!(line.len(), 19, "xref entries are 20 bytes with the newline");
+            let offset: usize = line[..10].parse().expect("offset");
+            assert!(text[offset..].starts_with(&format!("{} 0 obj\n", i + 1)));
+        }
+        let length: usize = text
+            .split("/Length ")
+            .nth(1)
+            .and_then(|t| t.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .expect("length");
+        let stream = text.find("stream\n").expect("stream") + "stream\n".len();
+        assert_eq!(&text[stream + length..stream + length + 10], "\nendstream");
+        assert!(text.contains("(Bonjour \\(test\\) \\\\ ) Tj"));
+    }
+}
