@@ -1,7 +1,7 @@
 //! A typed builder for CI-SIS documents: the whole header, N1 bodies (an embedded PDF, ...) and
 //! N3 bodies (sections and entries, with typed modules for the volets LDL-SES and BIO-CR-BIO).
 //!
-//! [`DocumentBuilder::build`] checks every field and returns either the [`Document`] or a
+//! [`DocumentBuilder::build`] checks every field and returns either the [`Document`](crate::Document) or a
 //! [`BuildError`] listing *every* missing or inconsistent field (not just the first), each named
 //! by its path (`author[0].id`, `patient.ins`, `body.bytes`, ...). Codes are checked against the
 //! CI-SIS value sets of [`crate::valuesets`]; the patient INS (OID, format, key) with
