@@ -144,6 +144,12 @@ pub enum Error {
     /// The provider does not advertise an endpoint this operation needs.
     #[error("the provider does not advertise a {0} endpoint")]
     MissingEndpoint(Endpoint),
+    /// The PSC user lacks a value the VIHF needs (see `PscUserInfo::psc_professional`).
+    #[error("the PSC user lacks `{field}`, needed for the VIHF")]
+    Incomplete {
+        /// The missing userinfo member (or VIHF attribute).
+        field: &'static str,
+    },
     /// A private key (for `private_key_jwt`) is unusable.
     #[error("invalid private key: {0}")]
     InvalidPrivateKey(&'static str),

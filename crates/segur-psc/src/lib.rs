@@ -12,6 +12,8 @@ pub mod jwk;
 mod secret;
 mod tokens;
 pub mod userinfo;
+#[cfg(feature = "vihf")]
+mod vihf;
 
 pub use crate::acr::{Acr, AcrPolicy};
 pub use crate::client::{
