@@ -73,26 +73,30 @@ fn clinical_document<'a>(
             continue;
         }
         match c.local {
-            "realmCode" => d.realm_codes.push(code(r, c)?),
+            "realmCode" => code_fill(r, c, push_default(&mut d.realm_codes))?,
             "typeId" => d.type_id = Some(ii(r, c)?),
             "templateId" => d.template_ids.push(ii(r, c)?),
             "id" => d.id = Some(ii(r, c)?),
-            "code" => d.code = Some(code(r, c)?),
+            "code" => code_fill(r, c, insert_default(&mut d.code))?,
             "title" => d.title = Some(r.text()?),
-            "effectiveTime" => d.effective_time = Some(time(r, c)?),
-            "confidentialityCode" => d.confidentiality_code = Some(code(r, c)?),
-            "languageCode" => d.language_code = Some(code(r, c)?),
+            "effectiveTime" => time_fill(r, c, insert_default(&mut d.effective_time))?,
+            "confidentialityCode" => code_fill(r, c, insert_default(&mut d.confidentiality_code))?,
+            "languageCode" => code_fill(r, c, insert_default(&mut d.language_code))?,
             "setId" => d.set_id = Some(ii(r, c)?),
             "versionNumber" => d.version_number = value_attr(r, c)?,
-            "recordTarget" => d.record_targets.push(participation(r, c)?),
-            "author" => d.authors.push(participation(r, c)?),
-            "dataEnterer" => d.data_enterer = Some(participation(r, c)?),
-            "informant" => d.informants.push(participation(r, c)?),
-            "custodian" => d.custodian = Some(participation(r, c)?),
-            "informationRecipient" => d.information_recipients.push(participation(r, c)?),
-            "legalAuthenticator" => d.legal_authenticator = Some(participation(r, c)?),
-            "authenticator" => d.authenticators.push(participation(r, c)?),
-            "participant" => d.participants.push(participation(r, c)?),
+            "recordTarget" => participation_fill(r, c, push_default(&mut d.record_targets))?,
+            "author" => participation_fill(r, c, push_default(&mut d.authors))?,
+            "dataEnterer" => participation_fill(r, c, insert_default(&mut d.data_enterer))?,
+            "informant" => participation_fill(r, c, push_default(&mut d.informants))?,
+            "custodian" => participation_fill(r, c, insert_default(&mut d.custodian))?,
+            "informationRecipient" => {
+                participation_fill(r, c, push_default(&mut d.information_recipients))?
+            }
+            "legalAuthenticator" => {
+                participation_fill(r, c, insert_default(&mut d.legal_authenticator))?
+            }
+            "authenticator" => participation_fill(r, c, push_default(&mut d.authenticators))?,
+            "participant" => participation_fill(r, c, push_default(&mut d.participants))?,
             "inFulfillmentOf" => d.in_fulfillment_of.push(in_fulfillment_of(r, c)?),
             "documentationOf" => {
                 while let Some(e) = r.next_child()? {
@@ -159,37 +163,31 @@ fn ii<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Ii<'a>> {
     Ok(id)
 }
 
-fn code<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Code<'a>> {
+fn code_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, c: &mut Code<'a>) -> Res<()> {
     let o = s.offset;
-    let mut c = Code {
-        code: r.attr("code", o)?,
-        code_system: r.attr("codeSystem", o)?,
-        code_system_name: r.attr("codeSystemName", o)?,
-        code_system_version: r.attr("codeSystemVersion", o)?,
-        display_name: r.attr("displayName", o)?,
-        null_flavor: r.attr("nullFlavor", o)?,
-        ..Code::default()
-    };
+    c.code = r.attr("code", o)?;
+    c.code_system = r.attr("codeSystem", o)?;
+    c.code_system_name = r.attr("codeSystemName", o)?;
+    c.code_system_version = r.attr("codeSystemVersion", o)?;
+    c.display_name = r.attr("displayName", o)?;
+    c.null_flavor = r.attr("nullFlavor", o)?;
     while let Some(e) = r.next_child()? {
         match (e.is_hl7(), e.local) {
-            (true, "originalText") => c.original_text = Some(ed(r, e)?),
-            (true, "translation") => c.translations.push(code(r, e)?),
+            (true, "originalText") => ed_fill(r, e, insert_default(&mut c.original_text))?,
+            (true, "translation") => code_fill(r, e, push_default(&mut c.translations))?,
             _ => c.extensions.push(r.capture(e)?),
         }
     }
-    Ok(c)
+    Ok(())
 }
 
-fn ed<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Ed<'a>> {
+fn ed_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, e: &mut Ed<'a>) -> Res<()> {
     let o = s.offset;
-    let mut e = Ed {
-        media_type: r.attr("mediaType", o)?,
-        representation: r.attr("representation", o)?,
-        compression: r.attr("compression", o)?,
-        language: r.attr("language", o)?,
-        null_flavor: r.attr("nullFlavor", o)?,
-        ..Ed::default()
-    };
+    e.media_type = r.attr("mediaType", o)?;
+    e.representation = r.attr("representation", o)?;
+    e.compression = r.attr("compression", o)?;
+    e.language = r.attr("language", o)?;
+    e.null_flavor = r.attr("nullFlavor", o)?;
     let mut content: Option<Cow<'a, str>> = None;
     loop {
         match r.next_item()? {
@@ -221,26 +219,23 @@ fn ed<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Ed<'a>> {
         Some(t) if !(is_blank(&t) && (e.reference.is_some() || !e.extensions.is_empty())) => t,
         _ => Cow::Borrowed(""),
     };
-    Ok(e)
+    Ok(())
 }
 
-fn time<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Time<'a>> {
+fn time_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, t: &mut Time<'a>) -> Res<()> {
     let o = s.offset;
-    let mut t = Time {
-        xsi_type: r.xsi_type(o)?,
-        value: r.attr("value", o)?,
-        null_flavor: r.attr("nullFlavor", o)?,
-        ..Time::default()
-    };
+    t.xsi_type = r.xsi_type(o)?;
+    t.value = r.attr("value", o)?;
+    t.null_flavor = r.attr("nullFlavor", o)?;
     while let Some(e) = r.next_child()? {
         match (e.is_hl7(), e.local) {
-            (true, "low") => t.low = Some(Box::new(time(r, e)?)),
-            (true, "high") => t.high = Some(Box::new(time(r, e)?)),
-            (true, "center") => t.center = Some(Box::new(time(r, e)?)),
+            (true, "low") => time_fill(r, e, &mut **insert_default(&mut t.low))?,
+            (true, "high") => time_fill(r, e, &mut **insert_default(&mut t.high))?,
+            (true, "center") => time_fill(r, e, &mut **insert_default(&mut t.center))?,
             _ => t.extensions.push(r.capture(e)?),
         }
     }
-    Ok(t)
+    Ok(())
 }
 
 fn name<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Name<'a>> {
@@ -341,13 +336,10 @@ fn telecom<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Telecom<'a>> {
     Ok(t)
 }
 
-fn participation<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Participation<'a>> {
-    let mut p = Participation {
-        tag: Cow::Borrowed(s.local),
-        type_code: r.attr("typeCode", s.offset)?,
-        context_control_code: r.attr("contextControlCode", s.offset)?,
-        ..Participation::default()
-    };
+fn participation_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, p: &mut Participation<'a>) -> Res<()> {
+    p.tag = Cow::Borrowed(s.local);
+    p.type_code = r.attr("typeCode", s.offset)?;
+    p.context_control_code = r.attr("contextControlCode", s.offset)?;
     while let Some(c) = r.next_child()? {
         if !c.is_hl7() {
             p.extensions.push(r.capture(c)?);
@@ -355,23 +347,20 @@ fn participation<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Participation<'a>>
         }
         match c.local {
             "templateId" => p.template_ids.push(ii(r, c)?),
-            "functionCode" => p.function_code = Some(code(r, c)?),
-            "time" => p.time = Some(time(r, c)?),
-            "signatureCode" => p.signature_code = Some(code(r, c)?),
+            "functionCode" => code_fill(r, c, insert_default(&mut p.function_code))?,
+            "time" => time_fill(r, c, insert_default(&mut p.time))?,
+            "signatureCode" => code_fill(r, c, insert_default(&mut p.signature_code))?,
             "awarenessCode" | "realmCode" | "typeId" => p.extensions.push(r.capture(c)?),
-            _ if p.role.is_none() => p.role = Some(role(r, c)?),
+            _ if p.role.is_none() => role_fill(r, c, insert_default(&mut p.role))?,
             _ => p.extensions.push(r.capture(c)?),
         }
     }
-    Ok(p)
+    Ok(())
 }
 
-fn role<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Role<'a>> {
-    let mut ro = Role {
-        tag: Cow::Borrowed(s.local),
-        class_code: r.attr("classCode", s.offset)?,
-        ..Role::default()
-    };
+fn role_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, ro: &mut Role<'a>) -> Res<()> {
+    ro.tag = Cow::Borrowed(s.local);
+    ro.class_code = r.attr("classCode", s.offset)?;
     while let Some(c) = r.next_child()? {
         if !c.is_hl7() {
             ro.extensions.push(r.capture(c)?);
@@ -380,7 +369,7 @@ fn role<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Role<'a>> {
         match c.local {
             "templateId" => ro.template_ids.push(ii(r, c)?),
             "id" => ro.ids.push(ii(r, c)?),
-            "code" => ro.code = Some(code(r, c)?),
+            "code" => code_fill(r, c, insert_default(&mut ro.code))?,
             "addr" => ro.addrs.push(addr(r, c)?),
             "telecom" => ro.telecoms.push(telecom(r, c)?),
             "assignedPerson" | "associatedPerson" | "informationRecipient" | "relatedPerson"
@@ -402,7 +391,7 @@ fn role<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Role<'a>> {
             _ => ro.extensions.push(r.capture(c)?),
         }
     }
-    Ok(ro)
+    Ok(())
 }
 
 fn person<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Person<'a>> {
@@ -425,9 +414,13 @@ fn patient<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Patient<'a>> {
     while let Some(c) = r.next_child()? {
         match (c.is_hl7(), c.local) {
             (true, "name") => p.names.push(name(r, c)?),
-            (true, "administrativeGenderCode") => p.administrative_gender_code = Some(code(r, c)?),
-            (true, "birthTime") => p.birth_time = Some(time(r, c)?),
-            (true, "maritalStatusCode") => p.marital_status_code = Some(code(r, c)?),
+            (true, "administrativeGenderCode") => {
+                code_fill(r, c, insert_default(&mut p.administrative_gender_code))?
+            }
+            (true, "birthTime") => time_fill(r, c, insert_default(&mut p.birth_time))?,
+            (true, "maritalStatusCode") => {
+                code_fill(r, c, insert_default(&mut p.marital_status_code))?
+            }
             (true, "birthplace") => {
                 while let Some(e) = r.next_child()? {
                     if e.is_hl7() && e.local == "place" {
@@ -464,7 +457,7 @@ fn organization<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Organization<'a>> 
             (true, "telecom") => o.telecoms.push(telecom(r, c)?),
             (true, "addr") => o.addrs.push(addr(r, c)?),
             (true, "standardIndustryClassCode") => {
-                o.standard_industry_class_code = Some(code(r, c)?)
+                code_fill(r, c, insert_default(&mut o.standard_industry_class_code))?
             }
             _ => o.extensions.push(r.capture(c)?),
         }
@@ -495,8 +488,10 @@ fn in_fulfillment_of<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<InFulfillmentO
             while let Some(e) = r.next_child()? {
                 match (e.is_hl7(), e.local) {
                     (true, "id") => o.ids.push(ii(r, e)?),
-                    (true, "code") => o.code = Some(code(r, e)?),
-                    (true, "priorityCode") => o.priority_code = Some(code(r, e)?),
+                    (true, "code") => code_fill(r, e, insert_default(&mut o.code))?,
+                    (true, "priorityCode") => {
+                        code_fill(r, e, insert_default(&mut o.priority_code))?
+                    }
                     _ => o.extensions.push(r.capture(e)?),
                 }
             }
@@ -517,9 +512,9 @@ fn service_event<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<ServiceEvent<'a>> 
         match (c.is_hl7(), c.local) {
             (true, "templateId") => e.template_ids.push(ii(r, c)?),
             (true, "id") => e.ids.push(ii(r, c)?),
-            (true, "code") => e.code = Some(code(r, c)?),
-            (true, "effectiveTime") => e.effective_time = Some(time(r, c)?),
-            (true, "performer") => e.performers.push(participation(r, c)?),
+            (true, "code") => code_fill(r, c, insert_default(&mut e.code))?,
+            (true, "effectiveTime") => time_fill(r, c, insert_default(&mut e.effective_time))?,
+            (true, "performer") => participation_fill(r, c, push_default(&mut e.performers))?,
             _ => e.extensions.push(r.capture(c)?),
         }
     }
@@ -537,7 +532,7 @@ fn related_document<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<RelatedDocument
             while let Some(e) = r.next_child()? {
                 match (e.is_hl7(), e.local) {
                     (true, "id") => p.ids.push(ii(r, e)?),
-                    (true, "code") => p.code = Some(code(r, e)?),
+                    (true, "code") => code_fill(r, e, insert_default(&mut p.code))?,
                     (true, "setId") => p.set_id = Some(ii(r, e)?),
                     (true, "versionNumber") => p.version_number = value_attr(r, e)?,
                     _ => p.extensions.push(r.capture(e)?),
@@ -557,8 +552,8 @@ fn consent<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Consent<'a>> {
         match (e.is_hl7(), e.local) {
             (true, "templateId") => c.template_ids.push(ii(r, e)?),
             (true, "id") => c.ids.push(ii(r, e)?),
-            (true, "code") => c.code = Some(code(r, e)?),
-            (true, "statusCode") => c.status_code = Some(code(r, e)?),
+            (true, "code") => code_fill(r, e, insert_default(&mut c.code))?,
+            (true, "statusCode") => code_fill(r, e, insert_default(&mut c.status_code))?,
             _ => c.extensions.push(r.capture(e)?),
         }
     }
@@ -570,13 +565,17 @@ fn encounter<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<ComponentOf<'a>> {
     while let Some(c) = r.next_child()? {
         match (c.is_hl7(), c.local) {
             (true, "id") => enc.ids.push(ii(r, c)?),
-            (true, "code") => enc.code = Some(code(r, c)?),
-            (true, "effectiveTime") => enc.effective_time = Some(time(r, c)?),
+            (true, "code") => code_fill(r, c, insert_default(&mut enc.code))?,
+            (true, "effectiveTime") => time_fill(r, c, insert_default(&mut enc.effective_time))?,
             (true, "dischargeDispositionCode") => {
-                enc.discharge_disposition_code = Some(code(r, c)?)
+                code_fill(r, c, insert_default(&mut enc.discharge_disposition_code))?
             }
-            (true, "responsibleParty") => enc.responsible_party = Some(participation(r, c)?),
-            (true, "encounterParticipant") => enc.encounter_participants.push(participation(r, c)?),
+            (true, "responsibleParty") => {
+                participation_fill(r, c, insert_default(&mut enc.responsible_party))?
+            }
+            (true, "encounterParticipant") => {
+                participation_fill(r, c, push_default(&mut enc.encounter_participants))?
+            }
             (true, "location") => {
                 while let Some(e) = r.next_child()? {
                     if e.is_hl7() && e.local == "healthCareFacility" {
@@ -597,7 +596,7 @@ fn facility<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<HealthCareFacility<'a>
     while let Some(c) = r.next_child()? {
         match (c.is_hl7(), c.local) {
             (true, "id") => f.ids.push(ii(r, c)?),
-            (true, "code") => f.code = Some(code(r, c)?),
+            (true, "code") => code_fill(r, c, insert_default(&mut f.code))?,
             (true, "location") => f.location = Some(place(r, c)?),
             (true, "serviceProviderOrganization") => {
                 f.service_provider_organization = Some(organization(r, c)?);
@@ -613,7 +612,7 @@ fn non_xml_body<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<NonXmlBody<'a>> {
     let mut seen_text = false;
     while let Some(c) = r.next_child()? {
         if c.is_hl7() && c.local == "text" && !seen_text {
-            b.text = ed(r, c)?;
+            ed_fill(r, c, &mut b.text)?;
             seen_text = true;
         } else {
             b.extensions.push(r.capture(c)?);
@@ -628,7 +627,7 @@ fn structured_body<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<StructuredBody<
         if c.is_hl7() && c.local == "component" {
             while let Some(e) = r.next_child()? {
                 if e.is_hl7() && e.local == "section" {
-                    push_boxed(&mut b.sections, section(r, e)?);
+                    section_into(r, e, &mut b.sections)?;
                 } else {
                     b.extensions.push(r.capture(e)?);
                 }
@@ -640,52 +639,51 @@ fn structured_body<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<StructuredBody<
     Ok(b)
 }
 
-/// Moves a boxed value into a vector outside the caller's stack frame.
-#[inline(never)]
-fn push_boxed<T>(v: &mut Vec<T>, b: Box<T>) {
-    v.push(*b);
+/// Appends a default value to `v` and returns it, so that large structs are filled in place
+/// (no move) and their temporaries stay out of the recursive functions' frames.
+#[inline]
+fn push_default<T: Default>(v: &mut Vec<T>) -> &mut T {
+    v.push(T::default());
+    let last = v.len() - 1;
+    &mut v[last]
 }
 
-/// Moves a boxed statement into an option outside the caller's stack frame.
-#[inline(never)]
-fn set_statement<'a>(slot: &mut Option<ClinicalStatement<'a>>, b: Box<ClinicalStatement<'a>>) {
-    *slot = Some(*b);
+/// Sets `slot` to a default value and returns it (see [`push_default`]).
+#[inline]
+fn insert_default<T: Default>(slot: &mut Option<T>) -> &mut T {
+    slot.insert(T::default())
 }
 
 #[inline(never)]
-fn new_section<'a>(r: &Reader<'a>, s: Start<'a>) -> Res<Box<Section<'a>>> {
-    Ok(Box::new(Section {
-        id_attr: r.attr("ID", s.offset)?,
-        ..Section::default()
-    }))
+fn capture_into<'a>(r: &mut Reader<'a>, c: Start<'a>, out: &mut Vec<Element<'a>>) -> Res<()> {
+    out.push(r.capture(c)?);
+    Ok(())
 }
 
-/// Sections nest, and so does this function: its frame holds only boxes and small values (the
-/// non-recursive cases live in `section_child`), so that even a debug build stays within a
-/// thread's stack up to [`crate::MAX_DEPTH_CAP`]. The same holds for `statement` and
-/// `relationship`, which recurse through each other.
-fn section<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Box<Section<'a>>> {
-    let mut sec = new_section(r, s)?;
+/// Parses a section as a new last element of `out`. Sections nest, and so does this function:
+/// its frame holds only references and small values (the non-recursive cases live in
+/// `section_child`), so that even a debug build stays within a thread's stack up to
+/// [`crate::MAX_DEPTH_CAP`]. The same holds for the statement and relationship functions, which
+/// recurse through each other.
+fn section_into<'a>(r: &mut Reader<'a>, s: Start<'a>, out: &mut Vec<Section<'a>>) -> Res<()> {
+    let sec = push_default(out);
+    sec.id_attr = r.attr("ID", s.offset)?;
     while let Some(c) = r.next_child()? {
         match (c.is_hl7(), c.local) {
-            (true, "entry") => {
-                let e = entry(r, c)?;
-                push_boxed(&mut sec.entries, e);
-            }
+            (true, "entry") => entry_into(r, c, &mut sec.entries)?,
             (true, "component") => {
                 while let Some(e) = r.next_child()? {
                     if e.is_hl7() && e.local == "section" {
-                        let nested = section(r, e)?;
-                        push_boxed(&mut sec.sections, nested);
+                        section_into(r, e, &mut sec.sections)?;
                     } else {
                         capture_into(r, e, &mut sec.extensions)?;
                     }
                 }
             }
-            _ => section_child(r, c, &mut sec)?,
+            _ => section_child(r, c, sec)?,
         }
     }
-    Ok(sec)
+    Ok(())
 }
 
 #[inline(never)]
@@ -697,7 +695,7 @@ fn section_child<'a>(r: &mut Reader<'a>, c: Start<'a>, sec: &mut Section<'a>) ->
     match c.local {
         "templateId" => sec.template_ids.push(ii(r, c)?),
         "id" => sec.id = Some(ii(r, c)?),
-        "code" => sec.code = Some(code(r, c)?),
+        "code" => code_fill(r, c, insert_default(&mut sec.code))?,
         "title" => sec.title = Some(r.text()?),
         "text" => {
             let media_type = r.attr("mediaType", c.offset)?;
@@ -706,69 +704,46 @@ fn section_child<'a>(r: &mut Reader<'a>, c: Start<'a>, sec: &mut Section<'a>) ->
             let raw = Cow::Borrowed(&r.src()[from..to.max(from)]);
             sec.text = Some(Narrative { media_type, raw });
         }
-        "confidentialityCode" => sec.confidentiality_code = Some(code(r, c)?),
-        "languageCode" => sec.language_code = Some(code(r, c)?),
-        "author" | "informant" => sec.participations.push(participation(r, c)?),
+        "confidentialityCode" => code_fill(r, c, insert_default(&mut sec.confidentiality_code))?,
+        "languageCode" => code_fill(r, c, insert_default(&mut sec.language_code))?,
+        "author" | "informant" => participation_fill(r, c, push_default(&mut sec.participations))?,
         _ => sec.extensions.push(r.capture(c)?),
     }
     Ok(())
 }
 
-#[inline(never)]
-fn new_entry<'a>(r: &Reader<'a>, s: Start<'a>) -> Res<Box<Entry<'a>>> {
-    Ok(Box::new(Entry {
-        type_code: r.attr("typeCode", s.offset)?,
-        context_conduction_ind: r.attr("contextConductionInd", s.offset)?,
-        ..Entry::default()
-    }))
-}
-
-fn entry<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Box<Entry<'a>>> {
-    let mut e = new_entry(r, s)?;
+fn entry_into<'a>(r: &mut Reader<'a>, s: Start<'a>, out: &mut Vec<Entry<'a>>) -> Res<()> {
+    let e = push_default(out);
+    e.type_code = r.attr("typeCode", s.offset)?;
+    e.context_conduction_ind = r.attr("contextConductionInd", s.offset)?;
     while let Some(c) = r.next_child()? {
         if c.is_hl7()
             && e.statement.is_none()
             && !matches!(c.local, "templateId" | "realmCode" | "typeId")
         {
-            let st = statement(r, c)?;
-            set_statement(&mut e.statement, st);
+            statement_fill(r, c, insert_default(&mut e.statement))?;
         } else {
             capture_into(r, c, &mut e.extensions)?;
         }
     }
-    Ok(e)
-}
-
-#[inline(never)]
-fn capture_into<'a>(r: &mut Reader<'a>, c: Start<'a>, out: &mut Vec<Element<'a>>) -> Res<()> {
-    out.push(r.capture(c)?);
     Ok(())
 }
 
-#[inline(never)]
-fn new_statement<'a>(r: &Reader<'a>, s: Start<'a>) -> Res<Box<ClinicalStatement<'a>>> {
+fn statement_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, st: &mut ClinicalStatement<'a>) -> Res<()> {
     let o = s.offset;
-    Ok(Box::new(ClinicalStatement {
-        kind: StatementKind::from_local_name(s.local),
-        class_code: r.attr("classCode", o)?,
-        mood_code: r.attr("moodCode", o)?,
-        negation_ind: r.attr("negationInd", o)?,
-        id_attr: r.attr("ID", o)?,
-        ..ClinicalStatement::default()
-    }))
-}
-
-fn statement<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Box<ClinicalStatement<'a>>> {
-    let mut st = new_statement(r, s)?;
+    st.kind = StatementKind::from_local_name(s.local);
+    st.class_code = r.attr("classCode", o)?;
+    st.mood_code = r.attr("moodCode", o)?;
+    st.negation_ind = r.attr("negationInd", o)?;
+    st.id_attr = r.attr("ID", o)?;
     while let Some(c) = r.next_child()? {
         if c.is_hl7() && matches!(c.local, "entryRelationship" | "component") {
-            let rel = relationship(r, c)?;
-            push_boxed(&mut st.relationships, rel);
+            relationship_into(r, c, &mut st.relationships)?;
         } else {
-            statement_child(r, c, &mut st)?;
+            statement_child(r, c, st)?;
         }
     }
-    Ok(st)
+    Ok(())
 }
 
 #[inline(never)]
@@ -784,48 +759,44 @@ fn statement_child<'a>(
     match c.local {
         "templateId" => st.template_ids.push(ii(r, c)?),
         "id" => st.ids.push(ii(r, c)?),
-        "code" => st.code = Some(code(r, c)?),
-        "text" => st.text = Some(ed(r, c)?),
-        "statusCode" => st.status_code = Some(code(r, c)?),
-        "effectiveTime" => st.effective_times.push(time(r, c)?),
+        "code" => code_fill(r, c, insert_default(&mut st.code))?,
+        "text" => ed_fill(r, c, insert_default(&mut st.text))?,
+        "statusCode" => code_fill(r, c, insert_default(&mut st.status_code))?,
+        "effectiveTime" => time_fill(r, c, push_default(&mut st.effective_times))?,
         "value" => st.values.push(r.capture(c)?),
         "author" | "informant" | "participant" | "performer" | "subject" | "specimen"
         | "consumable" | "product" | "responsibleParty" => {
-            st.participations.push(participation(r, c)?);
+            participation_fill(r, c, push_default(&mut st.participations))?;
         }
         _ => st.extensions.push(r.capture(c)?),
     }
     Ok(())
 }
 
-#[inline(never)]
-fn new_relationship<'a>(r: &Reader<'a>, s: Start<'a>) -> Res<Box<Relationship<'a>>> {
+fn relationship_into<'a>(
+    r: &mut Reader<'a>,
+    s: Start<'a>,
+    out: &mut Vec<Relationship<'a>>,
+) -> Res<()> {
     let o = s.offset;
-    Ok(Box::new(Relationship {
-        tag: Cow::Borrowed(s.local),
-        type_code: r.attr("typeCode", o)?,
-        inversion_ind: r.attr("inversionInd", o)?,
-        context_conduction_ind: r.attr("contextConductionInd", o)?,
-        negation_ind: r.attr("negationInd", o)?,
-        ..Relationship::default()
-    }))
-}
-
-fn relationship<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Box<Relationship<'a>>> {
-    let mut rel = new_relationship(r, s)?;
+    let rel = push_default(out);
+    rel.tag = Cow::Borrowed(s.local);
+    rel.type_code = r.attr("typeCode", o)?;
+    rel.inversion_ind = r.attr("inversionInd", o)?;
+    rel.context_conduction_ind = r.attr("contextConductionInd", o)?;
+    rel.negation_ind = r.attr("negationInd", o)?;
     while let Some(c) = r.next_child()? {
         let structural = matches!(
             c.local,
             "sequenceNumber" | "seperatableInd" | "templateId" | "realmCode" | "typeId"
         );
         if c.is_hl7() && rel.statement.is_none() && !structural {
-            let st = statement(r, c)?;
-            set_statement(&mut rel.statement, st);
+            statement_fill(r, c, insert_default(&mut rel.statement))?;
         } else {
             capture_into(r, c, &mut rel.extensions)?;
         }
     }
-    Ok(rel)
+    Ok(())
 }
 
 #[cfg(test)]

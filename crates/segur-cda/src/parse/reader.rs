@@ -246,7 +246,12 @@ impl<'a> Reader<'a> {
         if prefix == "xml" {
             return Ok(Some(XML_NS));
         }
-        match self.ns.iter().rev().find(|b| b.prefix == prefix) {
+        let found = if prefix.is_empty() {
+            self.ns.iter().rev().find(|b| b.prefix.is_empty())
+        } else {
+            self.ns.iter().rev().find(|b| b.prefix == prefix)
+        };
+        match found {
             Some(b) if b.uri.is_empty() => Ok(None),
             Some(b) => Ok(Some(b.uri)),
             None if prefix.is_empty() => Ok(None),
@@ -448,17 +453,39 @@ impl<'a> Reader<'a> {
 /// Splits `p:l` into (`p`, `l`); (`""`, name) without prefix.
 #[inline]
 pub(crate) fn split_qname(name: &str) -> (&str, &str) {
-    match memchr::memchr(b':', name.as_bytes()) {
+    // names are short: a plain loop beats a memchr call here
+    match name.bytes().position(|b| b == b':') {
         Some(i) => (&name[..i], &name[i + 1..]),
         None => ("", name),
     }
 }
 
+/// Bytes that make text need decoding: `&` and `\r`.
+const SPECIAL_IN_TEXT: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'&' as usize] = true;
+    t[b'\r' as usize] = true;
+    t
+};
+
+/// Bytes that make an attribute value need decoding: also tab and newline (normalised).
+const SPECIAL_IN_ATTR: [bool; 256] = {
+    let mut t = SPECIAL_IN_TEXT;
+    t[b'\n' as usize] = true;
+    t[b'\t' as usize] = true;
+    t
+};
+
 /// Decodes references (`&lt;`, `&#233;`, ...), normalises line ends (`\r\n` → `\n`) and, for
 /// attribute values, whitespace (tab, newline → space). Borrowed when nothing changes.
 pub(crate) fn decode(raw: &str, attribute: bool) -> Result<Cow<'_, str>, ParseErrorKind> {
     let bytes = raw.as_bytes();
-    let special = |b: u8| b == b'&' || b == b'\r' || (attribute && (b == b'\n' || b == b'\t'));
+    let table = if attribute {
+        &SPECIAL_IN_ATTR
+    } else {
+        &SPECIAL_IN_TEXT
+    };
+    let special = |b: u8| table[usize::from(b)];
     let Some(first) = bytes.iter().position(|&b| special(b)) else {
         return Ok(Cow::Borrowed(raw));
     };

@@ -5,7 +5,7 @@
 //! well-formedness of what it reads (names, quoted attribute values, no `<` in attribute values,
 //! terminated markup); the parser on top checks nesting and namespaces.
 
-use memchr::{memchr, memchr2, memchr3, memmem};
+use memchr::{memchr, memchr2, memchr3};
 
 use crate::error::ParseErrorKind;
 
@@ -42,35 +42,78 @@ pub(crate) enum Token<'a> {
     Eof,
 }
 
-/// Bytes that end a name in a tag: whitespace, `/`, `>`, `=`.
-const NAME_END: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b' ' as usize] = true;
-    t[b'\t' as usize] = true;
-    t[b'\n' as usize] = true;
-    t[b'\r' as usize] = true;
-    t[b'/' as usize] = true;
-    t[b'>' as usize] = true;
-    t[b'=' as usize] = true;
-    t
-};
+/// Byte classes for names: part of a name, the `:` of a prefix, a byte that ends a name in a
+/// tag (whitespace, `/`, `>`, `=`), or a byte that cannot appear in a name.
+const NAME: u8 = 0;
+const COLON: u8 = 1;
+const END: u8 = 2;
+const BAD: u8 = 3;
 
-/// ASCII bytes not allowed in a name (beyond the terminators): quotes, `<`, `&`, and the like.
-const BAD_NAME: [bool; 256] = {
-    let mut t = [false; 256];
+const CLASS: [u8; 256] = {
+    let mut t = [NAME; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = BAD;
+        c += 1;
+    }
     let bad = b"<&\"'!?;,()[]{}|\\^`*+@$%#~";
     let mut i = 0;
     while i < bad.len() {
-        t[bad[i] as usize] = true;
+        t[bad[i] as usize] = BAD;
         i += 1;
     }
-    let mut c = 0;
-    while c < 0x20 {
-        t[c] = true;
-        c += 1;
+    let end = b" \t\n\r/>=";
+    let mut i = 0;
+    while i < end.len() {
+        t[end[i] as usize] = END;
+        i += 1;
     }
+    t[b':' as usize] = COLON;
     t
 };
+
+/// Scans a (possibly prefixed) name starting at `p`; returns its end. Checks it is non-empty,
+/// holds no forbidden ASCII, does not start with a digit, `-`, `.` or `:`, and has at most one
+/// `:`, not at its end.
+#[inline]
+fn scan_name(bytes: &[u8], start: usize) -> Result<usize, &'static str> {
+    let mut p = start;
+    let mut colon = usize::MAX;
+    while let Some(&b) = bytes.get(p) {
+        match CLASS[usize::from(b)] {
+            NAME => {}
+            COLON if colon == usize::MAX => colon = p,
+            COLON => return Err("invalid qualified name"),
+            END => break,
+            _ => return Err("invalid character in name"),
+        }
+        p += 1;
+    }
+    if p == start {
+        return Err("empty name");
+    }
+    if matches!(bytes[start], b'0'..=b'9' | b'-' | b'.' | b':') {
+        return Err("invalid name start character");
+    }
+    if colon == p - 1 {
+        return Err("invalid qualified name");
+    }
+    Ok(p)
+}
+
+/// The first occurrence of the 2- or 3-byte terminator `pat` (`-->`, `]]>`, `?>`) in `hay`.
+#[inline]
+fn find_end(hay: &[u8], pat: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = memchr(pat[0], &hay[from..]) {
+        let at = from + i;
+        if hay[at..].starts_with(pat) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
 
 #[inline]
 fn is_ws(b: u8) -> bool {
@@ -119,14 +162,14 @@ impl<'a> Tokenizer<'a> {
                 Some(b'!') => {
                     let rest = &bytes[start..];
                     if rest.starts_with(b"<!--") {
-                        let Some(i) = memmem::find(&rest[4..], b"-->") else {
+                        let Some(i) = find_end(&rest[4..], b"-->") else {
                             return Err((ParseErrorKind::UnexpectedEof, start));
                         };
                         self.pos = start + 4 + i + 3;
                         continue;
                     }
                     if rest.starts_with(b"<![CDATA[") {
-                        let Some(i) = memmem::find(&rest[9..], b"]]>") else {
+                        let Some(i) = find_end(&rest[9..], b"]]>") else {
                             return Err((ParseErrorKind::UnexpectedEof, start));
                         };
                         if i > self.max_text {
@@ -147,7 +190,7 @@ impl<'a> Tokenizer<'a> {
                     ));
                 }
                 Some(b'?') => {
-                    let Some(i) = memmem::find(&bytes[start + 2..], b"?>") else {
+                    let Some(i) = find_end(&bytes[start + 2..], b"?>") else {
                         return Err((ParseErrorKind::UnexpectedEof, start));
                     };
                     let body = &bytes[start + 2..start + 2 + i];
@@ -189,8 +232,20 @@ impl<'a> Tokenizer<'a> {
     fn text(&mut self, start: usize) -> Result<Token<'a>, TokError> {
         let bytes = self.src.as_bytes();
         let hay = &bytes[start..];
-        // one pass finds either the end of the text or the first byte that needs decoding
-        let (end, needs_decoding) = match memchr3(b'<', b'&', b'\r', hay) {
+        // most text is a short indentation run: look at it byte by byte first, then let one
+        // memchr pass find either the end of the text or the first byte that needs decoding
+        let mut i = 0;
+        let short = hay.len().min(32);
+        let found = loop {
+            if i == short {
+                break memchr3(b'<', b'&', b'\r', &hay[i..]).map(|k| i + k);
+            }
+            if matches!(hay[i], b'<' | b'&' | b'\r') {
+                break Some(i);
+            }
+            i += 1;
+        };
+        let (end, needs_decoding) = match found {
             Some(i) if hay[i] == b'<' => (start + i, false),
             Some(i) => (
                 memchr(b'<', &hay[i..]).map_or(bytes.len(), |j| start + i + j),
@@ -211,18 +266,19 @@ impl<'a> Tokenizer<'a> {
 
     fn end_tag(&mut self, start: usize) -> Result<Token<'a>, TokError> {
         let bytes = self.src.as_bytes();
-        let Some(i) = memchr(b'>', &bytes[start + 2..]) else {
-            return Err((ParseErrorKind::UnexpectedEof, start));
-        };
-        let inner = &self.src[start + 2..start + 2 + i];
-        let name = inner.trim_end_matches([' ', '\t', '\n', '\r']);
-        check_name(name).map_err(|m| (ParseErrorKind::Malformed(m), start))?;
-        if name.bytes().any(|b| NAME_END[usize::from(b)]) {
-            return Err((ParseErrorKind::Malformed("invalid end tag"), start));
+        let end = scan_name(bytes, start + 2).map_err(|m| (ParseErrorKind::Malformed(m), start))?;
+        let mut p = end;
+        while p < bytes.len() && is_ws(bytes[p]) {
+            p += 1;
         }
-        self.pos = start + 2 + i + 1;
+        match bytes.get(p) {
+            Some(b'>') => {}
+            None => return Err((ParseErrorKind::UnexpectedEof, start)),
+            Some(_) => return Err((ParseErrorKind::Malformed("invalid end tag"), start)),
+        }
+        self.pos = p + 1;
         Ok(Token::End {
-            name,
+            name: &self.src[start + 2..end],
             offset: start,
         })
     }
@@ -230,12 +286,9 @@ impl<'a> Tokenizer<'a> {
     fn start_tag(&mut self, start: usize) -> Result<Token<'a>, TokError> {
         let bytes = self.src.as_bytes();
         let len = bytes.len();
-        let mut p = start + 1;
-        while p < len && !NAME_END[usize::from(bytes[p])] {
-            p += 1;
-        }
+        let mut p =
+            scan_name(bytes, start + 1).map_err(|m| (ParseErrorKind::Malformed(m), start))?;
         let name = &self.src[start + 1..p];
-        check_name(name).map_err(|m| (ParseErrorKind::Malformed(m), start))?;
         self.attrs.clear();
         loop {
             // whitespace before an attribute, `/>` or `>`
@@ -273,11 +326,8 @@ impl<'a> Tokenizer<'a> {
                 ));
             }
             let name_start = p;
-            while p < len && !NAME_END[usize::from(bytes[p])] {
-                p += 1;
-            }
+            p = scan_name(bytes, p).map_err(|m| (ParseErrorKind::Malformed(m), name_start))?;
             let attr_name = &self.src[name_start..p];
-            check_name(attr_name).map_err(|m| (ParseErrorKind::Malformed(m), name_start))?;
             while p < len && is_ws(bytes[p]) {
                 p += 1;
             }
@@ -343,29 +393,6 @@ impl<'a> Tokenizer<'a> {
             });
         }
     }
-}
-
-/// Checks a (possibly prefixed) name: non-empty, no forbidden ASCII, not starting with a digit,
-/// `-`, `.` or `:`, and at most one `:` not at either end.
-fn check_name(name: &str) -> Result<(), &'static str> {
-    let b = name.as_bytes();
-    let Some(&first) = b.first() else {
-        return Err("empty name");
-    };
-    if first.is_ascii_digit() || matches!(first, b'-' | b'.' | b':') {
-        return Err("invalid name start character");
-    }
-    let mut colons = 0;
-    for &c in b {
-        if BAD_NAME[usize::from(c)] || NAME_END[usize::from(c)] {
-            return Err("invalid character in name");
-        }
-        colons += usize::from(c == b':');
-    }
-    if colons > 1 || b[b.len() - 1] == b':' {
-        return Err("invalid qualified name");
-    }
-    Ok(())
 }
 
 #[cfg(test)]
