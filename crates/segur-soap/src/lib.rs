@@ -3,6 +3,7 @@
 
 mod envelope;
 mod error;
+mod exchange;
 mod fault;
 pub mod mtom;
 pub mod ns;
@@ -14,5 +15,6 @@ pub use crate::envelope::{
     ANONYMOUS, Addressing, Body, Envelope, EnvelopeBuilder, HeaderBlock, Payload, SoapVersion,
 };
 pub use crate::error::{Error, ErrorKind};
+pub use crate::exchange::{SoapResponse, mtom_request, read_response, soap_request};
 pub use crate::fault::{Fault, FaultCode, FaultReason};
 pub use crate::xml::{Limits, QualifiedName};

@@ -574,6 +574,32 @@ impl VihfBuilder {
             }
         }
         check_roles(&self.roles)?;
+        let mut texts: Vec<(&'static str, &str)> = vec![
+            ("NameID", &name_id),
+            ("subject-id", &subject_id),
+            ("Identifiant_Structure", &structure_id),
+            ("LPS_Nom", &lps.name),
+            ("LPS_Version", &lps.version),
+            ("LPS_ID_HOMOLOGATION_DMP", &lps.homologation),
+            ("Ressource_URN", &self.resource_urn),
+        ];
+        if let Some(id) = &lps.id {
+            texts.push(("LPS_ID", id));
+        }
+        for role in self.roles.iter().chain(&self.confidentiality) {
+            texts.push(("role", &role.code));
+            texts.push(("role", &role.code_system));
+            texts.extend(role.display_name.as_deref().map(|d| ("role", d)));
+            texts.extend(role.code_system_name.as_deref().map(|d| ("role", d)));
+        }
+        for (field, text) in texts {
+            if let Some(c) = text.chars().find(|c| !is_xml_char(*c)) {
+                return Err(Error::invalid(
+                    field,
+                    format!("contains U+{:04X}, which XML cannot carry", u32::from(c)),
+                ));
+            }
+        }
         let now = truncate_millis(clock.now());
         Ok(Vihf {
             id: format!("_{}", random.uuid_v4()),
@@ -617,6 +643,11 @@ fn check_roles(roles: &[CodedValue]) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Whether XML 1.0 can carry `c` (escaped or not).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
 }
 
 fn truncate_millis(t: DateTime<Utc>) -> DateTime<Utc> {
