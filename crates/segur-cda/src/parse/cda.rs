@@ -12,7 +12,8 @@ use crate::model::{
     StructuredBody, Telecom, Time,
 };
 
-type Res<T> = Result<T, ParseError>;
+/// Errors are boxed inside the parser: every `Result` on the hot path stays small.
+type Res<T> = Result<T, Box<ParseError>>;
 
 fn is_blank(s: &str) -> bool {
     s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))

@@ -145,9 +145,14 @@ pub fn parse_with<'a>(input: &'a [u8], limits: &Limits) -> Result<Document<'a>, 
 /// # Errors
 /// See [`parse`].
 pub fn parse_str<'a>(src: &'a str, limits: &Limits) -> Result<Document<'a>, ParseError> {
+    parse_document(src, limits).map_err(|e| *e)
+}
+
+fn parse_document<'a>(src: &'a str, limits: &Limits) -> Result<Document<'a>, Box<ParseError>> {
     let src_body = src.strip_prefix('\u{feff}').unwrap_or(src);
     let skip = src.len() - src_body.len();
-    let start = skip + xml_decl_len(src_body).map_err(|(k, o)| locate(src, k, skip + o))?;
+    let start =
+        skip + xml_decl_len(src_body).map_err(|(k, o)| Box::new(locate(src, k, skip + o)))?;
     let mut reader = Reader::new(src, start, *limits);
     // prolog: blanks, comments, processing instructions (the tokenizer skips the last two)
     let root = loop {

@@ -98,8 +98,8 @@ impl<'a> Reader<'a> {
 
     /// Builds an error at `offset`, computing line, column and element path.
     #[cold]
-    pub(crate) fn error(&self, kind: ParseErrorKind, offset: usize) -> ParseError {
-        super::locate(self.src, kind, offset)
+    pub(crate) fn error(&self, kind: ParseErrorKind, offset: usize) -> Box<ParseError> {
+        Box::new(super::locate(self.src, kind, offset))
     }
 
     /// The depth of open elements.
@@ -108,7 +108,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next item inside the current element (or in the prolog/epilog when none is open).
-    pub(crate) fn next_item(&mut self) -> Result<Item<'a>, ParseError> {
+    pub(crate) fn next_item(&mut self) -> Result<Item<'a>, Box<ParseError>> {
         if self.pending_empty_end {
             self.pending_empty_end = false;
             let open = self.open.pop().expect("an empty element is open");
@@ -172,7 +172,7 @@ impl<'a> Reader<'a> {
         qname: &'a str,
         empty: bool,
         offset: usize,
-    ) -> Result<Start<'a>, ParseError> {
+    ) -> Result<Start<'a>, Box<ParseError>> {
         if self.open.len() >= self.limits.effective_depth() {
             return Err(self.error(
                 ParseErrorKind::LimitExceeded {
@@ -262,7 +262,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next child element of the current element, skipping text; `None` at its end tag.
-    pub(crate) fn next_child(&mut self) -> Result<Option<Start<'a>>, ParseError> {
+    pub(crate) fn next_child(&mut self) -> Result<Option<Start<'a>>, Box<ParseError>> {
         loop {
             match self.next_item()? {
                 Item::Child(s) => return Ok(Some(s)),
@@ -281,7 +281,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Skips the rest of the current element; returns the offset of its end tag's `<`.
-    pub(crate) fn skip(&mut self) -> Result<usize, ParseError> {
+    pub(crate) fn skip(&mut self) -> Result<usize, Box<ParseError>> {
         let target = self.open.len() - 1;
         loop {
             match self.next_item()? {
@@ -310,7 +310,7 @@ impl<'a> Reader<'a> {
         &self,
         name: &str,
         offset: usize,
-    ) -> Result<Option<Cow<'a, str>>, ParseError> {
+    ) -> Result<Option<Cow<'a, str>>, Box<ParseError>> {
         match self.raw_attr(name) {
             None => Ok(None),
             Some(v) => decode(v, true).map(Some).map_err(|k| self.error(k, offset)),
@@ -318,7 +318,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The resolved `xsi:type` of the current start tag.
-    pub(crate) fn xsi_type(&self, offset: usize) -> Result<Option<QName<'a>>, ParseError> {
+    pub(crate) fn xsi_type(&self, offset: usize) -> Result<Option<QName<'a>>, Box<ParseError>> {
         for a in &self.attrs {
             let (prefix, local) = split_qname(a.name);
             if local != "type" || prefix.is_empty() {
@@ -344,7 +344,7 @@ impl<'a> Reader<'a> {
 
     /// The character data of the current element and its descendants, concatenated (the
     /// XPath `string()` of the element); consumes the element.
-    pub(crate) fn text(&mut self) -> Result<Cow<'a, str>, ParseError> {
+    pub(crate) fn text(&mut self) -> Result<Cow<'a, str>, Box<ParseError>> {
         let target = self.open.len() - 1;
         let mut out: Option<Cow<'a, str>> = None;
         loop {
@@ -374,7 +374,7 @@ impl<'a> Reader<'a> {
 
     /// The current element as a generic [`Element`] (attributes resolved, namespace declarations
     /// dropped, blank text dropped); consumes it.
-    pub(crate) fn capture(&mut self, start: Start<'a>) -> Result<Element<'a>, ParseError> {
+    pub(crate) fn capture(&mut self, start: Start<'a>) -> Result<Element<'a>, Box<ParseError>> {
         let target = self.open.len() - 1;
         let mut stack: Vec<Element<'a>> = vec![self.generic_start(start)?];
         loop {
@@ -416,7 +416,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn generic_start(&self, start: Start<'a>) -> Result<Element<'a>, ParseError> {
+    fn generic_start(&self, start: Start<'a>) -> Result<Element<'a>, Box<ParseError>> {
         let mut e = Element {
             name: QName {
                 namespace: start.ns.map(Cow::Borrowed),
