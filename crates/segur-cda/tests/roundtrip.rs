@@ -43,6 +43,16 @@ proptest! {
     }
 
     #[test]
+    fn generated_ldl_ses_round_trip(builder in common::ldl_document()) {
+        assert_round_trip(&builder.build().expect("valid"));
+    }
+
+    #[test]
+    fn generated_bio_reports_round_trip(builder in common::bio_document()) {
+        assert_round_trip(&builder.build().expect("valid"));
+    }
+
+    #[test]
     fn free_text_survives(title in common::free_text(), reason in common::free_text()) {
         let mut b = samples::ldl_ses();
         b.title = Some(title);

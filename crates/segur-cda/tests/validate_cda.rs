@@ -57,11 +57,21 @@ fn built_documents_pass_validate_cda() {
         };
         write(format!("{name}.xml"), doc.to_xml(style));
     }
-    for (i, builder) in common::sample_n1_documents(6).into_iter().enumerate() {
-        let doc = builder
-            .build()
-            .unwrap_or_else(|e| panic!("generated header {i}: {e}"));
-        write(format!("generated-{i}.xml"), doc.to_xml(Style::Pretty));
+    let generated = [
+        ("n1", common::sample(common::n1_document(), 6)),
+        ("ldl-ses", common::sample(common::ldl_document(), 3)),
+        ("bio-cr-bio", common::sample(common::bio_document(), 3)),
+    ];
+    for (kind, builders) in generated {
+        for (i, builder) in builders.into_iter().enumerate() {
+            let doc = builder
+                .build()
+                .unwrap_or_else(|e| panic!("generated {kind} {i}: {e}"));
+            write(
+                format!("generated-{kind}-{i}.xml"),
+                doc.to_xml(Style::Pretty),
+            );
+        }
     }
 
     let out = Command::new("python3")

@@ -144,11 +144,114 @@ pub fn n1_document() -> impl Strategy<Value = DocumentBuilder> {
         )
 }
 
-/// `count` documents drawn deterministically from [`n1_document`].
-pub fn sample_n1_documents(count: usize) -> Vec<DocumentBuilder> {
+fn medication() -> impl Strategy<Value = segur_cda::build::volets::ldl_ses::Medication> {
+    (
+        "[0-9]{8}",
+        free_text(),
+        1u8..4,
+        prop::option::of(free_text()),
+        0i64..10_000,
+    )
+        .prop_map(|(cis_code, name, dose, instructions, minutes)| {
+            segur_cda::build::volets::ldl_ses::Medication {
+                cis_code,
+                name,
+                start: samples::time(minutes),
+                end: Some(samples::time(minutes + 7 * 24 * 60)),
+                dose: dose.to_string(),
+                instructions,
+            }
+        })
+}
+
+/// An LDL-SES document: status, admission and discharge modes drawn from their value sets,
+/// free texts, one to three medications.
+pub fn ldl_document() -> impl Strategy<Value = DocumentBuilder> {
+    (
+        concept(&valuesets::DOCUMENT_STATUS),
+        concept(&valuesets::ADMISSION_MODE),
+        prop::option::of(concept(&valuesets::DISCHARGE_MODE)),
+        free_text(),
+        free_text(),
+        prop::collection::vec(medication(), 1..4),
+        patient(),
+    )
+        .prop_map(
+            |(status, admission, discharge, reason, summary, medications, patient)| {
+                let mut content = samples::ldl_ses_content();
+                content.status = status;
+                content.admission_mode = admission;
+                content.discharge = discharge.map(|d| (d, samples::time(0)));
+                content.reason = reason;
+                content.summary = summary;
+                content.medications = medications;
+                DocumentBuilder {
+                    patient: Some(patient),
+                    body: Some(BodyContent::Structured(content.to_content())),
+                    ..samples::ldl_ses()
+                }
+            },
+        )
+}
+
+/// A BIO-CR-BIO report: one to three chapters of one to three results with UCUM units and
+/// interpretation codes from their value set.
+pub fn bio_document() -> impl Strategy<Value = DocumentBuilder> {
+    use segur_cda::build::volets::bio_cr_bio::{LabChapter, LabResult};
+    use segur_cda::build::{Coded, Value};
+    let chapters = [
+        ("18719-5", "Biochimie"),
+        ("18723-7", "Hématologie"),
+        ("18727-8", "Sérologie"),
+    ];
+    let analytes = [
+        ("40193-5", "Glucose à jeun", "mmol/L"),
+        ("2951-2", "Sodium", "mmol/L"),
+        ("718-7", "Hémoglobine", "g/dL"),
+        ("6690-2", "Leucocytes", "10*9/L"),
+    ];
+    let result = (
+        proptest::sample::select(analytes.to_vec()),
+        1u32..100_000,
+        prop::option::of(concept(&valuesets::OBSERVATION_INTERPRETATION)),
+        0i64..1000,
+    )
+        .prop_map(
+            |((code, name, unit), value, interpretation, minutes)| LabResult {
+                code: Coded::loinc(code, name),
+                value: Value::Quantity {
+                    value: format!("{}.{:02}", value / 100, value % 100),
+                    unit: unit.into(),
+                },
+                interpretation,
+                time: samples::time(-minutes),
+                label: format!("{name} : {value} {unit}"),
+            },
+        );
+    let chapter = (
+        proptest::sample::select(chapters.to_vec()),
+        prop::collection::vec(result, 1..4),
+    )
+        .prop_map(|((code, title), results)| LabChapter {
+            code: Coded::loinc(code, title),
+            title: title.to_uppercase(),
+            results,
+        });
+    (prop::collection::vec(chapter, 1..4), patient()).prop_map(|(chapters, patient)| {
+        let mut report = samples::bio_report_content();
+        report.chapters = chapters;
+        DocumentBuilder {
+            patient: Some(patient),
+            body: Some(BodyContent::Structured(report.to_content())),
+            ..samples::bio_report()
+        }
+    })
+}
+
+/// `count` values drawn deterministically from a strategy.
+pub fn sample<S: Strategy>(strategy: S, count: usize) -> Vec<S::Value> {
     use proptest::strategy::ValueTree;
     let mut runner = proptest::test_runner::TestRunner::deterministic();
-    let strategy = n1_document();
     (0..count)
         .map(|_| strategy.new_tree(&mut runner).expect("strategy").current())
         .collect()
