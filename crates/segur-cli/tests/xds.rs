@@ -22,7 +22,11 @@ fn segur(args: &[&str]) -> Output {
 fn from_cda_prints_schema_valid_ebrim() {
     let file = format!("{CORPUS}/DOC_NON_STRUCTURE_CDA-R2-N1.xml");
     let out = segur(&["xds", "from-cda", &file, "--visibility", "MASQUE_PS"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let objects = segur_xds::RegistryObjects::from_xml(&out.stdout).unwrap();
     let entry = &objects.documents[0];
     assert_eq!(entry.entry_uuid.as_str(), "Document01");
@@ -31,7 +35,12 @@ fn from_cda_prints_schema_valid_ebrim() {
     let bytes = std::fs::read(&file).unwrap();
     assert_eq!(entry.size, Some(bytes.len() as u64));
     assert_eq!(entry.hash, Some(segur_xds::Sha1Hash::of(&bytes)));
-    assert!(entry.confidentiality_codes.iter().any(|c| c.code == "MASQUE_PS"));
+    assert!(
+        entry
+            .confidentiality_codes
+            .iter()
+            .any(|c| c.code == "MASQUE_PS")
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("entry.xml");
@@ -41,7 +50,11 @@ fn from_cda_prints_schema_valid_ebrim() {
         .arg(&path)
         .output()
         .expect("xmllint is required (apt-get install libxml2-utils)");
-    assert!(lint.status.success(), "{}", String::from_utf8_lossy(&lint.stderr));
+    assert!(
+        lint.status.success(),
+        "{}",
+        String::from_utf8_lossy(&lint.stderr)
+    );
 }
 
 #[test]
@@ -63,7 +76,11 @@ fn from_cda_names_what_it_cannot_derive_and_accepts_overrides() {
         "--format-code",
         "urn:ihe:iti:xds-sd:text:2008^Texte^1.3.6.1.4.1.19376.1.2.3",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let objects = segur_xds::RegistryObjects::from_xml(&out.stdout).unwrap();
     assert_eq!(objects.documents[0].class_code.display_name, "Compte rendu");
 

@@ -182,7 +182,11 @@ fn responses_validate() {
         errors: Vec::new(),
     };
     xmllint(&leaf.to_xml(), "ebRS/query.xsd", "leafclass");
-    xmllint(&leaf.objects.to_xml(), "ebRS/rim.xsd", "registry-object-list");
+    xmllint(
+        &leaf.objects.to_xml(),
+        "ebRS/rim.xsd",
+        "registry-object-list",
+    );
     let refs = AdhocQueryResponse {
         status: ResponseStatus::PartialSuccess,
         objects: RegistryObjects {
