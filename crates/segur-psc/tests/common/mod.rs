@@ -103,7 +103,8 @@ pub struct OidcProvider {
 }
 
 fn harness_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oidc-provider")
+    // `../segur-psc` works from segur-psc itself and from segur-cli, which shares this module.
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../segur-psc/tests/oidc-provider")
 }
 
 impl OidcProvider {
