@@ -28,3 +28,7 @@ pub use segur_xds as xds;
 #[cfg(feature = "xmldsig")]
 #[doc(inline)]
 pub use segur_xmldsig as xmldsig;
+
+#[cfg(feature = "mssante")]
+#[doc(inline)]
+pub use segur_mssante as mssante;

@@ -11,7 +11,9 @@ mod cda;
 mod cda_build;
 mod error;
 mod ins;
+mod mss;
 mod vihf;
+mod xdm;
 mod xml;
 mod xds;
 
@@ -40,6 +42,12 @@ enum Command {
     /// XDS metadata: derive a document's DocumentEntry from its CDA header, as ebRIM.
     #[command(subcommand)]
     Xds(xds::Args),
+    /// IHE XDM archives (IHE_XDM.ZIP): pack CDA documents, unpack (strict or lenient).
+    #[command(subcommand)]
+    Xdm(xdm::Args),
+    /// MSSanté messages: build an .eml (X-MSS headers from the archive), read one.
+    #[command(subcommand)]
+    Mss(mss::Args),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +58,8 @@ fn main() -> ExitCode {
         Command::Cda(args) => cda::run(args),
         Command::Vihf(args) => vihf::run(args),
         Command::Xds(args) => xds::run(args),
+        Command::Xdm(args) => xdm::run(args),
+        Command::Mss(args) => mss::run(args),
     };
     result.unwrap_or_else(|e| {
         eprintln!("segur: {e}");

@@ -15,6 +15,7 @@ mod receipt;
 #[cfg(feature = "transport")]
 #[cfg_attr(docsrs, doc(cfg(feature = "transport")))]
 pub mod smtp;
+mod submission;
 #[cfg(test)]
 mod test_support;
 mod xdm;
@@ -38,6 +39,7 @@ pub use crate::receipt::{
     MdnError, Receipt, acknowledgement_subject, classify_bounce, parse_delivery_status,
     parse_disposition_notification,
 };
+pub use crate::submission::{SubmissionOptions, submission_for_cda};
 pub use crate::xdm::{
     ARCHIVE_NAME, Mode, ReadOptions, Readme, WriteOptions, XdmArchive, XdmDocument, XdmSubset,
     XdmWarning, XdmWriter, read_xdm,

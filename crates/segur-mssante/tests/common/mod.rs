@@ -88,7 +88,7 @@ pub fn submission(rng: &SeededRandomness, titles: &[&str]) -> Submission {
         authors: Vec::new(),
         title: None,
         comments: None,
-        intended_recipients: vec!["|^^Internet^serviceY@ch-b.mssante.fr".to_owned()],
+        intended_recipients: vec!["||^^Internet^serviceY@ch-b.mssante.fr".to_owned()],
         availability_status: None,
     };
     let mut s = Submission::new(set);
