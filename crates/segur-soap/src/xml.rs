@@ -50,8 +50,38 @@ impl Limits {
     }
 }
 
-/// In-scope namespace bindings: `(prefix, uri)`, the empty prefix being the default namespace.
-type Scope = Rc<Vec<(String, String)>>;
+/// Most namespace bindings in scope at once (declarations on an element and its ancestors).
+const MAX_IN_SCOPE_BINDINGS: usize = 512;
+
+/// In-scope namespace bindings, innermost first, shared with the ancestors: each element adds
+/// its own declarations in front of its parent's list without copying it, so memory stays
+/// linear in the input whatever the nesting.
+#[derive(Debug, Default)]
+struct ScopeNode {
+    /// `(prefix, uri)`, the empty prefix being the default namespace.
+    binding: Option<(String, String)>,
+    parent: Option<Rc<Self>>,
+    /// Bindings in this list, this one included.
+    len: usize,
+}
+
+type Scope = Rc<ScopeNode>;
+
+impl ScopeNode {
+    /// Bindings, innermost first.
+    fn iter(&self) -> impl Iterator<Item = &(String, String)> {
+        let mut node = Some(self);
+        std::iter::from_fn(move || {
+            while let Some(n) = node {
+                node = n.parent.as_deref();
+                if let Some(b) = &n.binding {
+                    return Some(b);
+                }
+            }
+            None
+        })
+    }
+}
 
 /// An attribute with its namespace resolved.
 #[derive(Debug, Clone)]
@@ -197,7 +227,6 @@ impl Element {
         }
         self.scope
             .iter()
-            .rev()
             .find(|(p, _)| p == prefix)
             .map(|(_, u)| u.as_str())
             .filter(|u| !u.is_empty())
@@ -212,18 +241,20 @@ impl Element {
     /// from its ancestors are declared on it (after its own attributes), so that the result parses
     /// alone and canonicalises (exclusive c14n) exactly like the original subtree.
     pub(crate) fn standalone(&self, source: &str) -> String {
-        let inherited: Vec<&(String, String)> = self
-            .scope
-            .iter()
-            .enumerate()
-            .filter(|(i, (p, _))| {
-                // the innermost binding of each prefix, unless this element declares it itself
-                !self.scope[i + 1..].iter().any(|(q, _)| q == p)
-                    && !self.declared.iter().any(|(q, _)| q == p)
-            })
-            .map(|(_, b)| b)
-            .filter(|(p, u)| !(p.is_empty() && u.is_empty()))
-            .collect();
+        // the innermost binding of each prefix, unless this element declares it itself
+        let mut seen: Vec<&str> = self.declared.iter().map(|(p, _)| p.as_str()).collect();
+        let mut inherited: Vec<&(String, String)> = Vec::new();
+        for b in self.scope.iter() {
+            if seen.contains(&b.0.as_str()) {
+                continue;
+            }
+            seen.push(&b.0);
+            if !(b.0.is_empty() && b.1.is_empty()) {
+                inherited.push(b);
+            }
+        }
+        // outermost first, as they were declared
+        inherited.reverse();
         let raw = self.raw(source);
         if inherited.is_empty() {
             return raw.to_owned();
@@ -497,13 +528,21 @@ impl<'s> Builder<'s> {
             .last()
             .map(|o| Rc::clone(&o.element.scope))
             .unwrap_or_default();
-        let scope = if declared.is_empty() {
-            parent_scope
-        } else {
-            let mut s = (*parent_scope).clone();
-            s.extend(declared.iter().cloned());
-            Rc::new(s)
-        };
+        let mut scope = parent_scope;
+        for binding in &declared {
+            let len = scope.len + 1;
+            if len > MAX_IN_SCOPE_BINDINGS {
+                return Err(Error::new(ErrorKind::LimitExceeded {
+                    what: "namespace bindings in scope",
+                    limit: MAX_IN_SCOPE_BINDINGS,
+                }));
+            }
+            scope = Rc::new(ScopeNode {
+                binding: Some(binding.clone()),
+                parent: Some(scope),
+                len,
+            });
+        }
         let mut el = Element {
             ns: None,
             local: String::new(),
@@ -692,6 +731,30 @@ mod tests {
         ));
         let small = Limits::default().with_max_bytes(4);
         assert!(parse(b"<abc/>", &small).is_err());
+    }
+
+    #[test]
+    fn namespace_floods_are_bounded() {
+        // many declarations in scope: refused past the limit, cheap below it
+        let decls: String = (0..200)
+            .map(|i| format!(" xmlns:p{i}=\"urn:{i}\""))
+            .collect();
+        let nested = format!("<a{decls}><b{decls}><c{decls}/></b></a>");
+        assert_eq!(
+            doc(&nested).unwrap_err().kind(),
+            &ErrorKind::LimitExceeded {
+                what: "namespace bindings in scope",
+                limit: MAX_IN_SCOPE_BINDINGS
+            }
+        );
+        let wide = format!("<a{decls}>{}</a>", "<b xmlns:q=\"urn:q\"/>".repeat(5_000));
+        let d = doc(&wide).unwrap();
+        assert_eq!(d.root.elements().count(), 5_000);
+        // shadowed prefixes resolve to the innermost binding
+        let d = doc(r#"<p:a xmlns:p="urn:1"><p:b xmlns:p="urn:2"><p:c/></p:b></p:a>"#).unwrap();
+        let c = d.root.elements().next().unwrap().elements().next().unwrap();
+        assert_eq!(c.ns.as_deref(), Some("urn:2"));
+        assert_eq!(c.standalone(&d.source), r#"<p:c xmlns:p="urn:2"/>"#);
     }
 
     #[test]
