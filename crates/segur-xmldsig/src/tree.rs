@@ -209,13 +209,37 @@ fn normalize_eol(raw: &str) -> String {
     raw.replace("\r\n", "\n").replace('\r', "\n")
 }
 
+fn is_name_start_char(c: char) -> bool {
+    matches!(c,
+        'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}'
+        | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}'
+        | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}'
+        | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
+        | '\u{10000}'..='\u{EFFFF}')
+}
+
+fn is_name_char(c: char) -> bool {
+    is_name_start_char(c)
+        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+}
+
+/// Whether `s` is an XML name without colon (NCName).
+fn is_ncname(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(is_name_start_char) && chars.all(is_name_char)
+}
+
 fn split_qname(qname: &str, offset: usize) -> Result<(Option<String>, String)> {
     match qname.split_once(':') {
-        Some((p, l)) if !p.is_empty() && !l.is_empty() && !l.contains(':') => {
-            Ok((Some(p.to_owned()), l.to_owned()))
-        }
-        None if !qname.is_empty() => Ok((None, qname.to_owned())),
-        _ => Err(xml_err(offset, format!("invalid qualified name `{qname}`"))),
+        Some((p, l)) if is_ncname(p) && is_ncname(l) => Ok((Some(p.to_owned()), l.to_owned())),
+        None if is_ncname(qname) => Ok((None, qname.to_owned())),
+        _ => Err(xml_err(
+            offset,
+            format!(
+                "invalid qualified name `{}`",
+                qname.chars().take(64).collect::<String>()
+            ),
+        )),
     }
 }
 
@@ -625,7 +649,7 @@ impl Parser {
                     if target.eq_ignore_ascii_case("xml") {
                         return Err(xml_err(pos, "XML declaration not at the start"));
                     }
-                    if target.is_empty() || target.contains(':') {
+                    if !is_ncname(&target) {
                         return Err(xml_err(pos, "invalid processing instruction target"));
                     }
                     let data =
@@ -699,6 +723,10 @@ mod tests {
             Err(Error::Xml { .. })
         ));
         assert!(matches!(parse("<a>&#0;</a>"), Err(Error::Xml { .. })));
+        // Found by fuzz_c14n: quick-xml does not check names.
+        assert!(matches!(parse("<###!DOCL//>"), Err(Error::Xml { .. })));
+        assert!(matches!(parse("<a 1x='1'/>"), Err(Error::Xml { .. })));
+        assert!(matches!(parse("<a><?1pi?></a>"), Err(Error::Xml { .. })));
         assert!(matches!(
             parse("<?xml version='1.0' encoding='ISO-8859-1'?><a/>"),
             Err(Error::UnsupportedEncoding { .. })
