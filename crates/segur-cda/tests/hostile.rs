@@ -173,9 +173,12 @@ fn errors_carry_the_element_path_line_and_column() {
     );
 }
 
+/// An input and a predicate on the error kind it must produce.
+type Case = (&'static [u8], fn(&ParseErrorKind) -> bool);
+
 #[test]
 fn malformed_structure_is_typed() {
-    let cases: [(&[u8], fn(&ParseErrorKind) -> bool); 9] = [
+    let cases: [Case; 9] = [
         (
             b"<ClinicalDocument xmlns='urn:hl7-org:v3'><title></code></ClinicalDocument>",
             |k| matches!(k, ParseErrorKind::MismatchedEndTag { expected, found } if expected == "title" && found == "code"),

@@ -82,7 +82,7 @@ pub struct Section<'a> {
     /// `entry`s.
     pub entries: Vec<Entry<'a>>,
     /// Nested sections (`component/section`).
-    pub sections: Vec<Section<'a>>,
+    pub sections: Vec<Self>,
     /// Other children (`subject`, extensions).
     pub extensions: Vec<Element<'a>>,
 }
@@ -165,14 +165,15 @@ owned_struct!(Entry {
 });
 
 /// The kind of a [`ClinicalStatement`]: its element local name.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum StatementKind<'a> {
     /// `act`.
     Act,
     /// `encounter`.
     Encounter,
-    /// `observation`.
+    /// `observation` (the default).
+    #[default]
     Observation,
     /// `observationMedia`.
     ObservationMedia,
@@ -221,12 +222,6 @@ impl<'a> StatementKind<'a> {
             Self::Supply => "supply",
             Self::Other(name) => name,
         }
-    }
-}
-
-impl Default for StatementKind<'_> {
-    fn default() -> Self {
-        Self::Observation
     }
 }
 

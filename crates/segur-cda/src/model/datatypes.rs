@@ -112,7 +112,7 @@ impl<'a> Element<'a> {
     }
 
     /// The first child element in the HL7 namespace with this local name.
-    pub fn child(&self, local: &str) -> Option<&Element<'a>> {
+    pub fn child(&self, local: &str) -> Option<&Self> {
         self.child_elements().find(|e| e.name.is_hl7(local))
     }
 
@@ -232,7 +232,7 @@ pub struct Code<'a> {
     /// `originalText`.
     pub original_text: Option<Ed<'a>>,
     /// `translation` children.
-    pub translations: Vec<Code<'a>>,
+    pub translations: Vec<Self>,
     /// Other children (`qualifier`, extensions).
     pub extensions: Vec<Element<'a>>,
 }

@@ -18,11 +18,11 @@ pub struct Time<'a> {
     /// `@nullFlavor`.
     pub null_flavor: Option<Cow<'a, str>>,
     /// `low`.
-    pub low: Option<Box<Time<'a>>>,
+    pub low: Option<Box<Self>>,
     /// `high`.
-    pub high: Option<Box<Time<'a>>>,
+    pub high: Option<Box<Self>>,
     /// `center`.
-    pub center: Option<Box<Time<'a>>>,
+    pub center: Option<Box<Self>>,
     /// Other children (`width`, `period`, ...).
     pub extensions: Vec<Element<'a>>,
 }

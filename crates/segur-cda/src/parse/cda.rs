@@ -91,10 +91,10 @@ fn clinical_document<'a>(
             "informant" => participation_fill(r, c, push_default(&mut d.informants))?,
             "custodian" => participation_fill(r, c, insert_default(&mut d.custodian))?,
             "informationRecipient" => {
-                participation_fill(r, c, push_default(&mut d.information_recipients))?
+                participation_fill(r, c, push_default(&mut d.information_recipients))?;
             }
             "legalAuthenticator" => {
-                participation_fill(r, c, insert_default(&mut d.legal_authenticator))?
+                participation_fill(r, c, insert_default(&mut d.legal_authenticator))?;
             }
             "authenticator" => participation_fill(r, c, push_default(&mut d.authenticators))?,
             "participant" => participation_fill(r, c, push_default(&mut d.participants))?,
@@ -230,9 +230,9 @@ fn time_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, t: &mut Time<'a>) -> Res<()> 
     t.null_flavor = r.attr("nullFlavor", o)?;
     while let Some(e) = r.next_child()? {
         match (e.is_hl7(), e.local) {
-            (true, "low") => time_fill(r, e, &mut **insert_default(&mut t.low))?,
-            (true, "high") => time_fill(r, e, &mut **insert_default(&mut t.high))?,
-            (true, "center") => time_fill(r, e, &mut **insert_default(&mut t.center))?,
+            (true, "low") => time_fill(r, e, insert_default::<Box<Time<'a>>>(&mut t.low))?,
+            (true, "high") => time_fill(r, e, insert_default::<Box<Time<'a>>>(&mut t.high))?,
+            (true, "center") => time_fill(r, e, insert_default::<Box<Time<'a>>>(&mut t.center))?,
             _ => t.extensions.push(r.capture(e)?),
         }
     }
@@ -416,11 +416,11 @@ fn patient<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Patient<'a>> {
         match (c.is_hl7(), c.local) {
             (true, "name") => p.names.push(name(r, c)?),
             (true, "administrativeGenderCode") => {
-                code_fill(r, c, insert_default(&mut p.administrative_gender_code))?
+                code_fill(r, c, insert_default(&mut p.administrative_gender_code))?;
             }
             (true, "birthTime") => time_fill(r, c, insert_default(&mut p.birth_time))?,
             (true, "maritalStatusCode") => {
-                code_fill(r, c, insert_default(&mut p.marital_status_code))?
+                code_fill(r, c, insert_default(&mut p.marital_status_code))?;
             }
             (true, "birthplace") => {
                 while let Some(e) = r.next_child()? {
@@ -458,7 +458,7 @@ fn organization<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Organization<'a>> 
             (true, "telecom") => o.telecoms.push(telecom(r, c)?),
             (true, "addr") => o.addrs.push(addr(r, c)?),
             (true, "standardIndustryClassCode") => {
-                code_fill(r, c, insert_default(&mut o.standard_industry_class_code))?
+                code_fill(r, c, insert_default(&mut o.standard_industry_class_code))?;
             }
             _ => o.extensions.push(r.capture(c)?),
         }
@@ -491,7 +491,7 @@ fn in_fulfillment_of<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<InFulfillmentO
                     (true, "id") => o.ids.push(ii(r, e)?),
                     (true, "code") => code_fill(r, e, insert_default(&mut o.code))?,
                     (true, "priorityCode") => {
-                        code_fill(r, e, insert_default(&mut o.priority_code))?
+                        code_fill(r, e, insert_default(&mut o.priority_code))?;
                     }
                     _ => o.extensions.push(r.capture(e)?),
                 }
@@ -569,13 +569,13 @@ fn encounter<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<ComponentOf<'a>> {
             (true, "code") => code_fill(r, c, insert_default(&mut enc.code))?,
             (true, "effectiveTime") => time_fill(r, c, insert_default(&mut enc.effective_time))?,
             (true, "dischargeDispositionCode") => {
-                code_fill(r, c, insert_default(&mut enc.discharge_disposition_code))?
+                code_fill(r, c, insert_default(&mut enc.discharge_disposition_code))?;
             }
             (true, "responsibleParty") => {
-                participation_fill(r, c, insert_default(&mut enc.responsible_party))?
+                participation_fill(r, c, insert_default(&mut enc.responsible_party))?;
             }
             (true, "encounterParticipant") => {
-                participation_fill(r, c, push_default(&mut enc.encounter_participants))?
+                participation_fill(r, c, push_default(&mut enc.encounter_participants))?;
             }
             (true, "location") => {
                 while let Some(e) = r.next_child()? {

@@ -259,7 +259,7 @@ fn pseudo_attr<'d>(decl: &'d str, name: &str) -> Option<&'d str> {
 /// The length of the XML declaration at the start of `src` (0 when absent), after checking it.
 fn xml_decl_len(src: &str) -> Result<usize, (ParseErrorKind, usize)> {
     let bytes = src.as_bytes();
-    if !(bytes.starts_with(b"<?xml") && bytes.get(5).is_some_and(|b| b.is_ascii_whitespace())) {
+    if !(bytes.starts_with(b"<?xml") && bytes.get(5).is_some_and(u8::is_ascii_whitespace)) {
         return Ok(0);
     }
     let Some(end) = memchr::memmem::find(bytes, b"?>") else {
