@@ -12,6 +12,7 @@ mod cda_build;
 mod error;
 mod ins;
 mod mss;
+mod psc;
 mod vihf;
 mod xdm;
 mod xml;
@@ -48,6 +49,9 @@ enum Command {
     /// MSSanté messages: build an .eml (X-MSS headers from the archive), read one.
     #[command(subcommand)]
     Mss(mss::Args),
+    /// Pro Santé Connect: discovery, CIBA login, ID token verification.
+    #[command(subcommand)]
+    Psc(psc::Args),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
         Command::Xds(args) => xds::run(args),
         Command::Xdm(args) => xdm::run(args),
         Command::Mss(args) => mss::run(args),
+        Command::Psc(args) => psc::run(args),
     };
     result.unwrap_or_else(|e| {
         eprintln!("segur: {e}");
