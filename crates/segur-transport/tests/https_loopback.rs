@@ -198,7 +198,7 @@ fn builder(pki: &Pki) -> segur_transport::HttpsTransportBuilder {
 #[test]
 fn mutual_tls_with_the_right_certificate_succeeds_in_tls12_with_a_dmp_suite() {
     let pki = pki();
-    let port = serve(&pki, 2);
+    let port = serve(&pki, 3);
     let transport = builder(&pki)
         .client_identity_pem(
             pki.client.cert.pem().as_bytes(),
@@ -220,6 +220,19 @@ fn mutual_tls_with_the_right_certificate_succeeds_in_tls12_with_a_dmp_suite() {
     // an error status is a response, not a transport failure, by default
     let fault = post(&transport, port, b"fail").unwrap();
     assert_eq!(fault.status(), 500);
+    // unless asked
+    let strict = builder(&pki)
+        .error_on_http_status(true)
+        .client_identity_pem(
+            pki.client.cert.pem().as_bytes(),
+            pki.client.key.serialize_pem().as_bytes(),
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+    let err = post(&strict, port, b"fail").unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::HttpStatus);
+    assert_eq!(err.status(), Some(500));
 }
 
 #[test]
