@@ -287,3 +287,39 @@ fn dsn_and_bounces_are_classified() {
     );
     assert!(m.is_from_patient());
 }
+
+mod round_trip {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Any printable subject and body survive building and reading back, and the headers
+        /// computed from options read back the same.
+        #[test]
+        fn subject_body_and_headers_survive(
+            subject in "[^\\p{C}]{1,120}",
+            body in "([^\\p{C}]{0,90}\n){0,8}",
+            no_reply in any::<bool>(),
+            read_receipt in any::<bool>(),
+            seed in any::<u64>(),
+        ) {
+            let built = MessageBuilder::new(Mailbox::new("a@ch-a.mssante.fr").unwrap(), "NIL-1")
+                .to(Mailbox::new("b@ch-b.mssante.fr").unwrap())
+                .subject(&subject)
+                .body(&body)
+                .no_reply(no_reply)
+                .read_receipt(read_receipt)
+                .build(&clock(), &SeededRandomness::new(seed))
+                .unwrap();
+            let m = read_message(&built.bytes, &ReadOptions::strict()).unwrap();
+            prop_assert_eq!(m.subject.as_deref(), Some(subject.as_str()));
+            let text = m.text.unwrap_or_default().replace("\r\n", "\n");
+            prop_assert_eq!(text.trim_end(), body.trim_end());
+            prop_assert_eq!(m.mss.no_reply, no_reply || subject.trim() == "[FIN]");
+            prop_assert_eq!(m.disposition_notification_to.is_some(), read_receipt);
+            prop_assert_eq!(m.mss.nil.as_deref(), Some("NIL-1"));
+            prop_assert_eq!(m.message_id.as_deref(), Some(built.message_id.as_str()));
+        }
+    }
+}

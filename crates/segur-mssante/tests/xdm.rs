@@ -437,3 +437,41 @@ fn every_truncation_and_bit_flip_is_an_error_or_a_read() {
         let _ = read_xdm(&bad, &ReadOptions::lenient());
     }
 }
+
+mod round_trip {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// Whatever the contents and requested names, an archive reads back strictly with the
+        /// same bytes under 8.3 names.
+        #[test]
+        fn any_documents_read_back(
+            docs in proptest::collection::vec(
+                (proptest::collection::vec(any::<u8>(), 0..2048), "\\PC{0,20}"),
+                1..4,
+            ),
+            seed in any::<u64>(),
+        ) {
+            let rng = SeededRandomness::new(seed);
+            let titles: Vec<&str> = docs.iter().map(|_| "Document").collect();
+            let mut s = submission(&rng, &titles);
+            for (entry, (_, name)) in s.documents.iter_mut().zip(&docs) {
+                entry.mime_type = "application/pdf".to_owned();
+                entry.uri = Some(name.clone());
+            }
+            let mut w = XdmWriter::new(WriteOptions::default());
+            w.add_submission(s, docs.iter().map(|(d, _)| d.clone()).collect()).unwrap();
+            let zip = w.write().unwrap();
+            let archive = read_xdm(&zip, &ReadOptions::strict()).unwrap();
+            let read: Vec<&segur_mssante::XdmDocument> = archive.documents().collect();
+            prop_assert_eq!(read.len(), docs.len());
+            for (d, (data, _)) in read.iter().zip(&docs) {
+                prop_assert_eq!(&d.data, data);
+                let name = d.path.rsplit('/').next().unwrap();
+                prop_assert!(segur_mssante::names::is_dos_name(name), "{}", name);
+            }
+        }
+    }
+}
