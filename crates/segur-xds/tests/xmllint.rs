@@ -26,9 +26,8 @@ fn schema(rel: &str) -> PathBuf {
 }
 
 fn xmllint(xml: &str, xsd: &str, name: &str) {
-    let dir = std::env::temp_dir().join(format!("segur-xds-xmllint-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join(format!("{name}.xml"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(format!("{name}.xml"));
     std::fs::write(&file, xml).unwrap();
     let catalog = concat!(
         env!("CARGO_MANIFEST_DIR"),
