@@ -15,8 +15,8 @@ mod mss;
 mod psc;
 mod vihf;
 mod xdm;
-mod xml;
 mod xds;
+mod xml;
 
 /// Ségur du numérique tools: INS, CDA, DMP, MSSanté, Pro Santé Connect.
 #[derive(Debug, Parser)]
