@@ -414,7 +414,7 @@ impl fmt::Debug for IdentityTraits {
             )
             .field(
                 "first_names",
-                &format_args!("<{} names>", self.first_names.len()),
+                &format_args!("<{} first names>", self.first_names.len()),
             )
             .field("birth_date", &format_args!("<redacted>"))
             .field("sex", &self.sex)
