@@ -28,6 +28,7 @@ fn samples_round_trip() {
         samples::n1_letter(),
         samples::ldl_ses(),
         samples::bio_report(),
+        common::full_header(),
     ] {
         assert_round_trip(&builder.build().expect("sample builds"));
     }

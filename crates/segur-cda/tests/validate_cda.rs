@@ -47,6 +47,7 @@ fn built_documents_pass_validate_cda() {
         ("n1-letter", samples::n1_letter()),
         ("ldl-ses", samples::ldl_ses()),
         ("bio-cr-bio", samples::bio_report()),
+        ("n1-full-header", common::full_header()),
     ] {
         let doc = builder.build().unwrap_or_else(|e| panic!("{name}: {e}"));
         // both layouts must be valid; the compact one for the N3 documents, the pretty one for N1

@@ -13,7 +13,8 @@ use crate::valuesets;
 use super::body::{Coded, SectionBuilder};
 use super::error::{ProblemKind, Problems};
 use super::parties::{
-    Author, HealthOrganization, Identifier, OrganizationId, PatientInfo, Professional, code_in,
+    Address, Author, Contact, HealthOrganization, Identifier, OrganizationId, PatientInfo,
+    PersonName, Professional, code_in,
 };
 use super::volets::VoletSpec;
 
@@ -65,6 +66,89 @@ pub struct Participant {
     pub time: DateTime<FixedOffset>,
     /// Who.
     pub professional: Professional,
+}
+
+/// Who gave information about the patient (`informant`).
+#[expect(
+    clippy::large_enum_variant,
+    reason = "a handful per document; boxing would only add noise"
+)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize, serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Informant {
+    /// A health professional (`assignedEntity`).
+    Professional(Professional),
+    /// A relative or other person close to the patient (`relatedEntity`).
+    Relative {
+        /// `@classCode`: `ECON` (emergency contact), `NOK` (personne de confiance), `CON`,
+        /// `CAREGIVER`, `PAT`.
+        class_code: String,
+        /// Relationship to the patient (`JDV_J11_RelationPatient_CISIS`, e.g. `MTH`).
+        #[cfg_attr(feature = "serde", serde(default))]
+        relationship: Option<String>,
+        /// Name.
+        name: PersonName,
+        /// Postal address.
+        #[cfg_attr(feature = "serde", serde(default))]
+        address: Option<Address>,
+        /// Phone, mail.
+        #[cfg_attr(feature = "serde", serde(default))]
+        telecoms: Vec<Contact>,
+    },
+}
+
+/// The `@classCode`s of an informant's `relatedEntity` the CI-SIS allows.
+const RELATED_ENTITY_CLASSES: [&str; 5] = ["ECON", "NOK", "CON", "CAREGIVER", "PAT"];
+
+impl Informant {
+    fn to_participation(&self, field: &str, p: &mut Problems) -> Participation<'static> {
+        let role = match self {
+            Self::Professional(pro) => pro.to_role("assignedEntity", field, p),
+            Self::Relative {
+                class_code,
+                relationship,
+                name,
+                address,
+                telecoms,
+            } => {
+                if !RELATED_ENTITY_CLASSES.contains(&class_code.as_str()) {
+                    p.push(
+                        format!("{field}.class_code"),
+                        ProblemKind::Invalid {
+                            reason: format!("expected one of {RELATED_ENTITY_CLASSES:?}"),
+                        },
+                    );
+                }
+                Role {
+                    class_code: Some(Cow::Owned(class_code.clone())),
+                    code: relationship.as_ref().map(|r| {
+                        code_in(
+                            &format!("{field}.relationship"),
+                            &valuesets::PATIENT_RELATION,
+                            r,
+                            p,
+                        )
+                    }),
+                    addrs: address.iter().map(Address::to_model).collect(),
+                    telecoms: telecoms
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| t.to_model(&format!("{field}.telecom[{i}]"), p))
+                        .collect(),
+                    person: Some(crate::model::Person {
+                        names: vec![name.to_model(&format!("{field}.name"), p)],
+                        ..crate::model::Person::default()
+                    }),
+                    ..Role::new("relatedEntity")
+                }
+            }
+        };
+        Participation {
+            role: Some(role),
+            ..Participation::new("informant")
+        }
+    }
 }
 
 /// A `documentationOf/serviceEvent`: the act the document reports.
@@ -257,6 +341,14 @@ pub struct DocumentBuilder {
     pub encounter: Option<Encounter>,
     /// The version this one replaces.
     pub replaces: Option<ParentDocument>,
+    /// Who gave information (`informant`): a professional or a relative.
+    pub informants: Vec<Informant>,
+    /// Who entered the data (`dataEnterer`).
+    pub data_enterer: Option<Signer>,
+    /// The orders this document fulfils (`inFulfillmentOf/order/id`).
+    pub orders: Vec<Identifier>,
+    /// Consents (`authorization/consent/code`, status `completed`).
+    pub consents: Vec<Coded>,
     /// The body (in the JSON description, given beside the header).
     #[cfg_attr(feature = "serde", serde(skip))]
     pub body: Option<BodyContent>,
@@ -283,6 +375,10 @@ impl Default for DocumentBuilder {
             service_events: Vec::new(),
             encounter: None,
             replaces: None,
+            informants: Vec::new(),
+            data_enterer: None,
+            orders: Vec::new(),
+            consents: Vec::new(),
             body: None,
         }
     }
@@ -496,9 +592,17 @@ impl DocumentBuilder {
             .recipients
             .iter()
             .enumerate()
-            .map(|(i, r)| Participation {
-                role: Some(r.to_role("intendedRecipient", &format!("recipient[{i}]"), &mut p)),
-                ..Participation::new("informationRecipient")
+            .map(|(i, r)| {
+                let mut role = r.to_role("intendedRecipient", &format!("recipient[{i}]"), &mut p);
+                // an intendedRecipient has no code, its receivedOrganization no practice setting
+                role.code = None;
+                if let Some(o) = role.organization.as_mut() {
+                    o.standard_industry_class_code = None;
+                }
+                Participation {
+                    role: Some(role),
+                    ..Participation::new("informationRecipient")
+                }
             })
             .collect();
         let participants = self
@@ -649,6 +753,41 @@ impl DocumentBuilder {
                 None
             }
         };
+        let informants = self
+            .informants
+            .iter()
+            .enumerate()
+            .map(|(i, x)| x.to_participation(&format!("informant[{i}]"), &mut p))
+            .collect();
+        let data_enterer = self.data_enterer.as_ref().map(|s| Participation {
+            time: Some(ts(&s.time)),
+            role: Some(
+                s.professional
+                    .to_role("assignedEntity", "data_enterer", &mut p),
+            ),
+            ..Participation::new("dataEnterer")
+        });
+        let in_fulfillment_of = self
+            .orders
+            .iter()
+            .enumerate()
+            .map(|(i, o)| crate::model::InFulfillmentOf {
+                type_code: None,
+                order: Some(crate::model::Order {
+                    ids: vec![o.to_model(&format!("orders[{i}]"), &mut p)],
+                    ..crate::model::Order::default()
+                }),
+            })
+            .collect();
+        let authorizations = self
+            .consents
+            .iter()
+            .map(|c| crate::model::Consent {
+                code: Some(c.to_model()),
+                status_code: Some(Code::simple("completed")),
+                ..crate::model::Consent::default()
+            })
+            .collect();
         let related_documents = self
             .replaces
             .iter()
@@ -734,6 +873,10 @@ impl DocumentBuilder {
             legal_authenticator,
             authenticators,
             information_recipients,
+            informants,
+            data_enterer,
+            in_fulfillment_of,
+            authorizations,
             participants,
             documentation_of,
             related_documents,

@@ -43,8 +43,8 @@ pub use body::{
 pub use description::{BodyDescription, DocumentDescription, PayloadSource};
 pub use error::{BuildError, Problem, ProblemKind};
 pub use header::{
-    BodyContent, DocumentBuilder, Encounter, N1MediaType, N3Content, NonXmlPayload, ParentDocument,
-    Participant, ServiceEventInfo, Signer, hl7_ts,
+    BodyContent, DocumentBuilder, Encounter, Informant, N1MediaType, N3Content, NonXmlPayload,
+    ParentDocument, Participant, ServiceEventInfo, Signer, hl7_ts,
 };
 pub use parties::{
     Address, Author, AuthorKind, AuthoringDevice, Contact, HealthOrganization, Identifier,

@@ -256,3 +256,48 @@ pub fn sample<S: Strategy>(strategy: S, count: usize) -> Vec<S::Value> {
         .map(|_| strategy.new_tree(&mut runner).expect("strategy").current())
         .collect()
 }
+
+/// The N1 sample with every optional header part the builder supports: version 2 replacing
+/// version 1, informants (a professional and a trusted person), data enterer, recipients,
+/// authenticator, participant, order, consent.
+pub fn full_header() -> DocumentBuilder {
+    use segur_cda::build::{Coded, Informant, Participant, Signer};
+    let mut b = samples::n1_letter();
+    b.set_id = Some(Identifier::new("1.2.250.1.999.2.1", "DOC-0001"));
+    b.id = Some(Identifier::new("1.2.250.1.999.2.1", "DOC-0001-V2"));
+    b.version = 2;
+    b.replaces = Some(ParentDocument {
+        id: Identifier::new("1.2.250.1.999.2.1", "DOC-0001"),
+    });
+    b.informants = vec![
+        Informant::Professional(samples::doctor()),
+        Informant::Relative {
+            class_code: "NOK".into(),
+            relationship: Some("MTH".into()),
+            name: PersonName::new("Jeanne", "NESSI").with_prefix("MME"),
+            address: None,
+            telecoms: vec![segur_cda::build::Contact {
+                value: "tel:0147150000".into(),
+                use_: Some("H".into()),
+            }],
+        },
+    ];
+    b.data_enterer = Some(Signer {
+        professional: samples::doctor(),
+        time: samples::time(-5),
+    });
+    b.recipients = vec![samples::biologist()];
+    b.authenticators = vec![Signer {
+        professional: samples::doctor(),
+        time: samples::time(0),
+    }];
+    b.participants = vec![Participant {
+        type_code: "REF".into(),
+        function: Some("PCP".into()),
+        time: samples::time(-60),
+        professional: samples::biologist(),
+    }];
+    b.orders = vec![Identifier::new("1.2.250.1.999.6", "ORDER-1")];
+    b.consents = vec![Coded::new("42", "1.2.250.1.999.5", "Consentement de test")];
+    b
+}
