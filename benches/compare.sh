@@ -6,6 +6,7 @@
 #
 # Each cycle runs the Rust anchors (CDA_BENCH_MODE=anchors), then lxml, then pugixml, on the
 # same four sets (written once by CDA_BENCH_MODE=write-sets). Ratios use the medians over cycles.
+# "segur / it" is segur_extract's throughput (segur_parse on the N1 set) over the row's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cycles=${1:-3}
@@ -35,13 +36,14 @@ for line in open(sys.argv[1]):
 med = {k: statistics.median(v) for k, v in runs.items()}
 impls = ["memchr_lt", "qx_raw", "segur_parse", "segur_extract", "rox_extract",
          "lxml_xpath_extract", "pugi_parse", "pugi_extract"]
-print(f"{'set':<11} {'impl':<19} {'MB/s':>9} {'x qx_raw':>9} {'segur_extract / it':>19}")
+print(f"{'set':<11} {'impl':<19} {'MB/s':>9} {'x memchr':>9} {'x qx_raw':>9} {'segur / it':>11}")
 for s in ["real", "real-nob64", "sb-10mb", "n1-pdf5mb"]:
     qx = med.get((s, "qx_raw"))
+    mc = med.get((s, "memchr_lt"))
     seg = med.get((s, "segur_extract")) or med.get((s, "segur_parse"))
     for i in impls:
         if (s, i) not in med:
             continue
         v = med[(s, i)]
-        print(f"{s:<11} {i:<19} {v:>9.1f} {v / qx:>9.3f} {seg / v:>19.2f}")
+        print(f"{s:<11} {i:<19} {v:>9.1f} {v / mc:>9.4f} {v / qx:>9.3f} {seg / v:>11.2f}")
 PY
