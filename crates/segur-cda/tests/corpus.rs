@@ -27,7 +27,7 @@ fn corpus_files() -> Vec<PathBuf> {
 
 #[test]
 fn every_example_parses_with_its_header() {
-    let (mut with_ins, mut valid_ins) = (0, 0);
+    let (mut with_ins, mut valid_ins, mut n1) = (0, 0, 0);
     for path in corpus_files() {
         let bytes = std::fs::read(&path).unwrap();
         let doc = segur_cda::parse(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -58,6 +58,12 @@ fn every_example_parses_with_its_header() {
                 valid_ins += 1;
             }
         }
+        if let Some(segur_cda::Body::NonXml(b)) = &doc.body {
+            // the payload is a span of the input, not a copy
+            assert!(matches!(b.text.content, std::borrow::Cow::Borrowed(_)), "{name}");
+            assert!(b.text.decode().is_ok_and(|pdf| pdf.starts_with(b"%PDF")), "{name}");
+            n1 += 1;
+        }
         let owned = doc.clone().into_owned();
         assert_eq!(owned, doc, "{name}");
     }
@@ -71,4 +77,5 @@ fn every_example_parses_with_its_header() {
         "no example INS passes segur-ins ({valid_ins}/{with_ins})"
     );
     eprintln!("INS accepted by segur-ins: {valid_ins}/{with_ins}");
+    assert_eq!(n1, 4, "the four N1 examples");
 }

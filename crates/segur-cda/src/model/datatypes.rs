@@ -276,8 +276,9 @@ impl<'a> Code<'a> {
 
 /// Encapsulated data (ED): text or base64 content with a media type, or a reference.
 ///
-/// The content is the element's character data kept as written: for a base64 payload it is a
-/// borrowed span of the input, decoded only on demand ([`Ed::decode`], [`Ed::decode_to`]).
+/// The content is the element's character data (references decoded, line ends normalised): for
+/// a base64 payload it is a borrowed span of the input, line ends included as written (the
+/// decoder ignores them), decoded only on demand ([`Ed::decode`], [`Ed::decode_to`]).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Ed<'a> {
     /// `@mediaType`.

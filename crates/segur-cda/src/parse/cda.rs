@@ -203,7 +203,9 @@ fn ed_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, e: &mut Ed<'a>) -> Res<()> {
                 needs_decoding,
                 offset,
             } => {
-                let t = if needs_decoding {
+                // base64 ignores line ends: a CRLF payload stays a borrowed span (no copy)
+                let b64_crlf_only = e.is_base64() && !raw.contains('&');
+                let t = if needs_decoding && !b64_crlf_only {
                     decode(raw, false).map_err(|k| r.error(k, offset))?
                 } else {
                     Cow::Borrowed(raw)
