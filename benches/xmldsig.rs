@@ -3,7 +3,7 @@
 //! verification of a VIHF in a SOAP envelope (RSA-2048 / SHA-256, ECDSA P-256).
 //!
 //! Two documents: the VIHF-in-SOAP test document of segur-xmldsig (`soap-vihf`, 2.5 kB) and
-//! that assertion repeated 400 times under one root (`soap-vihf-x400`, ~1 MB). No other pure-Rust
+//! that assertion repeated 400 times under one root (`soap-vihf-x400`, ~500 kB). No other pure-Rust
 //! exclusive canonicalisation is maintained, so the baselines are the parsers: the ratio says
 //! what canonicalisation costs on top of tokenising.
 //!
