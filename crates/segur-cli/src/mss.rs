@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use segur_mssante::{Mailbox, MessageBuilder, Mode, ReadOptions, Readme, Receipt, read_message};
+use segur_mssante::{Mailbox, MessageBuilder, Mode, ReadOptions, Receipt, read_message};
 use segur_transport::{SystemClock, SystemRandomness};
 
 use crate::error::CliError;
@@ -131,13 +131,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, CliError> {
                     class_code.as_deref(),
                     format_code.as_deref(),
                 )?;
-                let readme = Readme {
-                    sender: from_name.unwrap_or(from),
-                    application: "segur".into(),
-                    version: env!("CARGO_PKG_VERSION").into(),
-                    vendor: "segur".into(),
-                    ..Readme::default()
-                };
+                let readme = crate::xdm::readme(from_name.unwrap_or(from));
                 b = b.xdm(crate::xdm::pack(&cda, &options, readme)?);
             }
             for path in &pdf {

@@ -98,6 +98,17 @@ pub(crate) fn submission_options(
     Ok(options)
 }
 
+/// The README.TXT of archives made by this command.
+pub(crate) fn readme(sender: String) -> Readme {
+    Readme {
+        sender,
+        application: "segur".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        vendor: "segur".into(),
+        ..Readme::default()
+    }
+}
+
 /// Builds an archive from CDA files.
 pub(crate) fn pack(
     documents: &[PathBuf],
@@ -160,14 +171,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, CliError> {
                 class_code.as_deref(),
                 format_code.as_deref(),
             )?;
-            let readme = Readme {
-                sender,
-                application: "segur".into(),
-                version: env!("CARGO_PKG_VERSION").into(),
-                vendor: "segur".into(),
-                ..Readme::default()
-            };
-            let zip = pack(&documents, &options, readme)?;
+            let zip = pack(&documents, &options, readme(sender))?;
             std::fs::write(&out, &zip).map_err(CliError::io(out.display().to_string()))?;
             println!(
                 "{}: {} document(s), {} bytes",

@@ -16,8 +16,6 @@ mod receipt;
 #[cfg_attr(docsrs, doc(cfg(feature = "transport")))]
 pub mod smtp;
 mod submission;
-#[cfg(test)]
-mod test_support;
 mod xdm;
 mod zipread;
 mod zipwrite;

@@ -98,6 +98,9 @@ fn message_to_a_patient_needs_the_patient_of_the_documents() {
     let ins = segur_ins::Ins::from_cda_id(INS_TEST_OID, INS).unwrap();
     let status = qualified_status();
     let patient = Mailbox::patient(&ins, &status).unwrap();
+    assert_eq!(patient.address(), "279035121518989@patient.mssante.fr");
+    assert!(patient.is_patient());
+    assert_eq!(patient.patient_ins().unwrap().matricule(), ins.matricule());
     let built = MessageBuilder::new(from.clone(), "DEV935997")
         .to(patient.clone())
         .body("Bonjour")
