@@ -59,12 +59,14 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, CliError> {
     });
     match &args.output {
         Some(path) => {
-            std::fs::write(path, xml).map_err(CliError::io(path.display().to_string()))?
+            std::fs::write(path, xml).map_err(CliError::io(path.display().to_string()))?;
         }
-        None => std::io::stdout()
-            .lock()
-            .write_all(xml.as_bytes())
-            .map_err(CliError::io("stdout"))?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(xml.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(CliError::io("stdout"))?;
+        }
     }
     Ok(
         if report
