@@ -60,8 +60,14 @@ fn every_example_parses_with_its_header() {
         }
         if let Some(segur_cda::Body::NonXml(b)) = &doc.body {
             // the payload is a span of the input, not a copy
-            assert!(matches!(b.text.content, std::borrow::Cow::Borrowed(_)), "{name}");
-            assert!(b.text.decode().is_ok_and(|pdf| pdf.starts_with(b"%PDF")), "{name}");
+            assert!(
+                matches!(b.text.content, std::borrow::Cow::Borrowed(_)),
+                "{name}"
+            );
+            assert!(
+                b.text.decode().is_ok_and(|pdf| pdf.starts_with(b"%PDF")),
+                "{name}"
+            );
             n1 += 1;
         }
         let owned = doc.clone().into_owned();
