@@ -119,5 +119,10 @@ fn xmldsig(c: &mut Criterion) {
     group.finish();
 }
 
-criterion::criterion_group!(benches, c14n, xmldsig);
-criterion::criterion_main!(benches);
+/// Runs both groups with criterion's command-line configuration.
+fn main() {
+    let mut criterion = Criterion::default().configure_from_args();
+    c14n(&mut criterion);
+    xmldsig(&mut criterion);
+    criterion.final_summary();
+}
