@@ -288,7 +288,7 @@ fn rox_extract(doc: &[u8]) -> Fields {
         |t| {
             let s: String = t
                 .descendants()
-                .filter(|d| d.is_text())
+                .filter(roxmltree::Node::is_text)
                 .filter_map(|d| d.text())
                 .collect();
             s.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
