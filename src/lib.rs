@@ -32,3 +32,7 @@ pub use segur_xmldsig as xmldsig;
 #[cfg(feature = "mssante")]
 #[doc(inline)]
 pub use segur_mssante as mssante;
+
+#[cfg(feature = "dmp")]
+#[doc(inline)]
+pub use segur_dmp as dmp;
