@@ -6,6 +6,9 @@ mod documents;
 mod env;
 mod error;
 mod patients;
+#[cfg(feature = "simulator")]
+#[cfg_attr(docsrs, doc(cfg(feature = "simulator")))]
+pub mod simulator;
 mod xml;
 
 pub use crate::client::DmpClient;
