@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 mod cda;
 mod cda_build;
+mod dmp;
 mod error;
 mod ins;
 mod mss;
@@ -52,6 +53,9 @@ enum Command {
     /// Pro Santé Connect: discovery, CIBA login, ID token verification.
     #[command(subcommand)]
     Psc(psc::Args),
+    /// The DMP: existence test, authorisation, find and retrieve documents (mutual TLS, signed VIHF).
+    #[command(subcommand)]
+    Dmp(dmp::Args),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +69,7 @@ fn main() -> ExitCode {
         Command::Xdm(args) => xdm::run(args),
         Command::Mss(args) => mss::run(args),
         Command::Psc(args) => psc::run(args),
+        Command::Dmp(args) => dmp::run(args),
     };
     result.unwrap_or_else(|e| {
         eprintln!("segur: {e}");
