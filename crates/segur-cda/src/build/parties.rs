@@ -39,31 +39,61 @@ pub enum ProfessionalId {
 impl ProfessionalId {
     pub(crate) fn to_model(&self, field: &str, problems: &mut Problems) -> Ii<'static> {
         match self {
-            Self::Rpps(n) => {
-                if n.len() != 11 || !n.bytes().all(|b| b.is_ascii_digit()) {
-                    problems.push(
-                        field,
-                        ProblemKind::InvalidId {
-                            reason: "an RPPS number has 11 digits".into(),
-                        },
-                    );
-                }
-                Ii::with_extension(PS_ID_ROOT, format!("8{n}"))
-            }
-            Self::Adeli(n) => {
-                if n.len() != 9 || !n.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                    problems.push(
-                        field,
-                        ProblemKind::InvalidId {
-                            reason: "an ADELI number has 9 characters".into(),
-                        },
-                    );
-                }
-                Ii::with_extension(PS_ID_ROOT, format!("0{n}"))
-            }
+            Self::Rpps(n) => prefixed_national_id(
+                NationalId {
+                    root: PS_ID_ROOT,
+                    prefix: '8',
+                    len: 11,
+                    allowed: u8::is_ascii_digit,
+                    reason: "an RPPS number has 11 digits",
+                },
+                n,
+                field,
+                problems,
+            ),
+            Self::Adeli(n) => prefixed_national_id(
+                NationalId {
+                    root: PS_ID_ROOT,
+                    prefix: '0',
+                    len: 9,
+                    allowed: u8::is_ascii_alphanumeric,
+                    reason: "an ADELI number has 9 characters",
+                },
+                n,
+                field,
+                problems,
+            ),
             Self::Other { root, extension } => other_id(field, root, extension, problems),
         }
     }
+}
+
+/// The shape of a national identifier written as a one-character type prefix + the number under
+/// a national root (IdNat_PS, IdNat_Struct).
+struct NationalId {
+    root: &'static str,
+    prefix: char,
+    len: usize,
+    allowed: fn(&u8) -> bool,
+    reason: &'static str,
+}
+
+/// Checks `number` against `kind` (a problem on `field` if it does not fit) and writes it.
+fn prefixed_national_id(
+    kind: NationalId,
+    number: &str,
+    field: &str,
+    problems: &mut Problems,
+) -> Ii<'static> {
+    if number.len() != kind.len || !number.bytes().all(|b| (kind.allowed)(&b)) {
+        problems.push(
+            field,
+            ProblemKind::InvalidId {
+                reason: kind.reason.into(),
+            },
+        );
+    }
+    Ii::with_extension(kind.root, format!("{}{number}", kind.prefix))
 }
 
 /// How a health organisation is identified.
@@ -87,28 +117,30 @@ pub enum OrganizationId {
 impl OrganizationId {
     pub(crate) fn to_model(&self, field: &str, problems: &mut Problems) -> Ii<'static> {
         match self {
-            Self::Finess(n) => {
-                if n.len() != 9 || !n.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                    problems.push(
-                        field,
-                        ProblemKind::InvalidId {
-                            reason: "a FINESS number has 9 characters".into(),
-                        },
-                    );
-                }
-                Ii::with_extension(STRUCTURE_ID_ROOT, format!("1{n}"))
-            }
-            Self::Siret(n) => {
-                if n.len() != 14 || !n.bytes().all(|b| b.is_ascii_digit()) {
-                    problems.push(
-                        field,
-                        ProblemKind::InvalidId {
-                            reason: "a SIRET number has 14 digits".into(),
-                        },
-                    );
-                }
-                Ii::with_extension(STRUCTURE_ID_ROOT, format!("3{n}"))
-            }
+            Self::Finess(n) => prefixed_national_id(
+                NationalId {
+                    root: STRUCTURE_ID_ROOT,
+                    prefix: '1',
+                    len: 9,
+                    allowed: u8::is_ascii_alphanumeric,
+                    reason: "a FINESS number has 9 characters",
+                },
+                n,
+                field,
+                problems,
+            ),
+            Self::Siret(n) => prefixed_national_id(
+                NationalId {
+                    root: STRUCTURE_ID_ROOT,
+                    prefix: '3',
+                    len: 14,
+                    allowed: u8::is_ascii_digit,
+                    reason: "a SIRET number has 14 digits",
+                },
+                n,
+                field,
+                problems,
+            ),
             Self::Other { root, extension } => other_id(field, root, extension, problems),
         }
     }
