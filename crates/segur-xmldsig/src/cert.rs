@@ -94,6 +94,13 @@ impl Certificate {
             .unwrap_or_default()
     }
 
+    /// The serial number in decimal, as XML-DSig `X509SerialNumber` writes it.
+    pub fn serial_number(&self) -> String {
+        self.x509()
+            .map(|c| c.tbs_certificate.serial.to_string())
+            .unwrap_or_default()
+    }
+
     /// Start of the validity period.
     pub fn not_before(&self) -> DateTime<Utc> {
         self.x509()

@@ -189,7 +189,7 @@ pub fn sign_enveloped_with(
     Ok(out)
 }
 
-fn escape_attr_value(s: &str) -> String {
+pub(crate) fn escape_attr_value(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('"', "&quot;")
@@ -363,14 +363,14 @@ pub struct VerifiedElement {
     pub digest_algorithm: DigestAlgorithm,
 }
 
-fn structure(doc: &Document, at: NodeId, reason: impl Into<String>) -> Error {
+pub(crate) fn structure(doc: &Document, at: NodeId, reason: impl Into<String>) -> Error {
     Error::SignatureStructure {
         path: doc.path(at),
         reason: reason.into(),
     }
 }
 
-fn algorithm_attr(doc: &Document, id: NodeId) -> Result<&str> {
+pub(crate) fn algorithm_attr(doc: &Document, id: NodeId) -> Result<&str> {
     doc.attribute(
         id,
         &AttrName {
@@ -381,7 +381,7 @@ fn algorithm_attr(doc: &Document, id: NodeId) -> Result<&str> {
     .ok_or_else(|| structure(doc, id, "missing Algorithm attribute"))
 }
 
-fn decode_base64(doc: &Document, id: NodeId) -> Result<Vec<u8>> {
+pub(crate) fn decode_base64(doc: &Document, id: NodeId) -> Result<Vec<u8>> {
     let text: String = doc
         .text_content(id)
         .chars()
@@ -394,7 +394,11 @@ fn decode_base64(doc: &Document, id: NodeId) -> Result<Vec<u8>> {
 
 /// Reads the `InclusiveNamespaces PrefixList` child of a c14n method/transform, if any, and
 /// refuses any other child.
-fn c14n_with_prefixes(doc: &Document, id: NodeId, uri: &str) -> Result<Canonicalization> {
+pub(crate) fn c14n_with_prefixes(
+    doc: &Document,
+    id: NodeId,
+    uri: &str,
+) -> Result<Canonicalization> {
     let c14n = Canonicalization::from_uri(uri).ok_or_else(|| Error::UnsupportedAlgorithm {
         uri: uri.to_owned(),
         path: doc.path(id),
@@ -420,7 +424,7 @@ fn c14n_with_prefixes(doc: &Document, id: NodeId, uri: &str) -> Result<Canonical
 }
 
 /// Child elements of `id`, refusing non-whitespace text.
-fn element_children(doc: &Document, id: NodeId) -> Result<Vec<NodeId>> {
+pub(crate) fn element_children(doc: &Document, id: NodeId) -> Result<Vec<NodeId>> {
     let mut out = Vec::new();
     for &c in &doc.element(id).children {
         match &doc.nodes[c].kind {
@@ -434,12 +438,166 @@ fn element_children(doc: &Document, id: NodeId) -> Result<Vec<NodeId>> {
     Ok(out)
 }
 
-fn expect_ds(doc: &Document, id: Option<&NodeId>, parent: NodeId, local: &str) -> Result<NodeId> {
+pub(crate) fn expect_ds(
+    doc: &Document,
+    id: Option<&NodeId>,
+    parent: NodeId,
+    local: &str,
+) -> Result<NodeId> {
     match id {
         Some(&n) if doc.is(n, DSIG_NS, local) => Ok(n),
         Some(&n) => Err(structure(doc, n, format!("expected ds:{local}"))),
         None => Err(structure(doc, parent, format!("missing ds:{local}"))),
     }
+}
+
+/// Refuses a SHA-1 algorithm (`is_sha1`) unless `allow_sha1`.
+pub(crate) fn check_sha1(
+    allow_sha1: bool,
+    doc: &Document,
+    at: NodeId,
+    uri: &str,
+    is_sha1: bool,
+) -> Result<()> {
+    if is_sha1 && !allow_sha1 {
+        return Err(Error::UnsupportedAlgorithm {
+            uri: uri.to_owned(),
+            path: doc.path(at),
+        });
+    }
+    Ok(())
+}
+
+/// Reads a `ds:SignatureMethod` (no children, a known algorithm, SHA-1 only if allowed).
+pub(crate) fn read_signature_method(
+    doc: &Document,
+    sig_method: NodeId,
+    allow_sha1: bool,
+) -> Result<SignatureAlgorithm> {
+    if let Some(&c) = element_children(doc, sig_method)?.first() {
+        return Err(structure(doc, c, "unexpected element"));
+    }
+    let sig_uri = algorithm_attr(doc, sig_method)?;
+    let algorithm =
+        SignatureAlgorithm::from_uri(sig_uri).ok_or_else(|| Error::UnsupportedAlgorithm {
+            uri: sig_uri.to_owned(),
+            path: doc.path(sig_method),
+        })?;
+    check_sha1(
+        allow_sha1,
+        doc,
+        sig_method,
+        sig_uri,
+        algorithm == SignatureAlgorithm::RsaSha1,
+    )?;
+    Ok(algorithm)
+}
+
+/// A `ds:Reference` as written: its URI, its transforms (element, algorithm URI), its digest.
+pub(crate) struct RawReference {
+    pub(crate) uri: String,
+    pub(crate) transforms: Vec<(NodeId, String)>,
+    pub(crate) digest_algorithm: DigestAlgorithm,
+    pub(crate) digest_value: Vec<u8>,
+}
+
+/// Reads a `ds:Reference`: `URI` (required), optional `ds:Transforms`, `ds:DigestMethod`
+/// (known algorithm, SHA-1 only if allowed), `ds:DigestValue`, and nothing else.
+pub(crate) fn read_reference(
+    doc: &Document,
+    reference: NodeId,
+    allow_sha1: bool,
+) -> Result<RawReference> {
+    let uri = doc
+        .attribute(
+            reference,
+            &AttrName {
+                ns: None,
+                local: "URI".into(),
+            },
+        )
+        .ok_or_else(|| structure(doc, reference, "missing URI"))?
+        .to_owned();
+    let rc = element_children(doc, reference)?;
+    let mut rest = rc.as_slice();
+    let mut transforms = Vec::new();
+    if let Some(&t) = rest.first()
+        && doc.is(t, DSIG_NS, "Transforms")
+    {
+        for tr in element_children(doc, t)? {
+            if !doc.is(tr, DSIG_NS, "Transform") {
+                return Err(structure(doc, tr, "expected ds:Transform"));
+            }
+            transforms.push((tr, algorithm_attr(doc, tr)?.to_owned()));
+        }
+        rest = &rest[1..];
+    }
+    let digest_method = expect_ds(doc, rest.first(), reference, "DigestMethod")?;
+    let digest_uri = algorithm_attr(doc, digest_method)?;
+    let digest_algorithm =
+        DigestAlgorithm::from_uri(digest_uri).ok_or_else(|| Error::UnsupportedAlgorithm {
+            uri: digest_uri.to_owned(),
+            path: doc.path(digest_method),
+        })?;
+    check_sha1(
+        allow_sha1,
+        doc,
+        digest_method,
+        digest_uri,
+        digest_algorithm == DigestAlgorithm::Sha1,
+    )?;
+    let digest_node = expect_ds(doc, rest.get(1), reference, "DigestValue")?;
+    if let Some(&extra) = rest.get(2) {
+        return Err(structure(doc, extra, "unexpected element in ds:Reference"));
+    }
+    Ok(RawReference {
+        uri,
+        transforms,
+        digest_algorithm,
+        digest_value: decode_base64(doc, digest_node)?,
+    })
+}
+
+/// The certificates of `ds:KeyInfo/ds:X509Data/ds:X509Certificate`, in document order.
+pub(crate) fn key_info_certificates(doc: &Document, key_info: NodeId) -> Result<Vec<Certificate>> {
+    let mut certificates = Vec::new();
+    for data in doc.child_elements(key_info) {
+        if !doc.is(data, DSIG_NS, "X509Data") {
+            continue;
+        }
+        for c in doc.child_elements(data) {
+            if doc.is(c, DSIG_NS, "X509Certificate") {
+                certificates.push(Certificate::from_der(decode_base64(doc, c)?)?);
+            }
+        }
+    }
+    Ok(certificates)
+}
+
+/// Checks `signature_value` over the canonical `SignedInfo` with the key the [`TrustPolicy`]
+/// designates (pinned, or the first `KeyInfo` certificate), then the chain if the policy has
+/// anchors; returns the certificate that verified and the other `KeyInfo` certificates.
+pub(crate) fn check_signature_value(
+    trust: &TrustPolicy,
+    certificates: Vec<Certificate>,
+    missing_certificate: impl FnOnce() -> Error,
+    algorithm: SignatureAlgorithm,
+    signed_info: &[u8],
+    signature_value: &[u8],
+) -> Result<(Certificate, Vec<Certificate>)> {
+    let (certificate, chain) = match trust {
+        TrustPolicy::Pinned(c) => (c.clone(), certificates),
+        TrustPolicy::Anchors { .. } | TrustPolicy::InsecureEmbeddedCertificate => {
+            let mut certs = certificates.into_iter();
+            let leaf = certs.next().ok_or_else(missing_certificate)?;
+            (leaf, certs.collect())
+        }
+    };
+    algorithm.verify(&certificate, signed_info, signature_value)?;
+    if let TrustPolicy::Anchors { anchors, at } = trust {
+        verify_chain(&certificate, &chain, anchors, *at)?;
+    }
+    Ok((certificate, chain))
 }
 
 struct ParsedSignature {
@@ -549,26 +707,18 @@ impl Verifier {
             return Err(Error::DigestMismatch { uri: parsed.uri });
         }
         // The key.
-        let (certificate, chain) = match &self.trust {
-            TrustPolicy::Pinned(c) => (c.clone(), parsed.certificates.clone()),
-            TrustPolicy::Anchors { .. } | TrustPolicy::InsecureEmbeddedCertificate => {
-                let mut certs = parsed.certificates.clone().into_iter();
-                let leaf = certs.next().ok_or_else(|| {
-                    structure(&doc, signature, "no KeyInfo/X509Data/X509Certificate")
-                })?;
-                (leaf, certs.collect())
-            }
-        };
         let mut signed_info = Vec::new();
         parsed
             .signed_info_c14n
             .write_subtree(&doc, parsed.signed_info, None, &mut signed_info);
-        parsed
-            .algorithm
-            .verify(&certificate, &signed_info, &parsed.signature_value)?;
-        if let TrustPolicy::Anchors { anchors, at } = &self.trust {
-            verify_chain(&certificate, &chain, anchors, *at)?;
-        }
+        let (certificate, chain) = check_signature_value(
+            &self.trust,
+            parsed.certificates,
+            || structure(&doc, signature, "no KeyInfo/X509Data/X509Certificate"),
+            parsed.algorithm,
+            &signed_info,
+            &parsed.signature_value,
+        )?;
         let e = doc.element(target);
         Ok(VerifiedElement {
             range: e.start..e.end,
@@ -616,16 +766,6 @@ impl Verifier {
         }
     }
 
-    fn check_sha1(&self, doc: &Document, at: NodeId, uri: &str, is_sha1: bool) -> Result<()> {
-        if is_sha1 && !self.allow_sha1 {
-            return Err(Error::UnsupportedAlgorithm {
-                uri: uri.to_owned(),
-                path: doc.path(at),
-            });
-        }
-        Ok(())
-    }
-
     fn parse_signature(&self, doc: &Document, signature: NodeId) -> Result<ParsedSignature> {
         let children = element_children(doc, signature)?;
         let signed_info = expect_ds(doc, children.first(), signature, "SignedInfo")?;
@@ -643,21 +783,7 @@ impl Verifier {
         let signed_info_c14n =
             c14n_with_prefixes(doc, c14n_method, algorithm_attr(doc, c14n_method)?)?;
         let sig_method = expect_ds(doc, si.get(1), signed_info, "SignatureMethod")?;
-        if let Some(&c) = element_children(doc, sig_method)?.first() {
-            return Err(structure(doc, c, "unexpected element"));
-        }
-        let sig_uri = algorithm_attr(doc, sig_method)?;
-        let algorithm =
-            SignatureAlgorithm::from_uri(sig_uri).ok_or_else(|| Error::UnsupportedAlgorithm {
-                uri: sig_uri.to_owned(),
-                path: doc.path(sig_method),
-            })?;
-        self.check_sha1(
-            doc,
-            sig_method,
-            sig_uri,
-            algorithm == SignatureAlgorithm::RsaSha1,
-        )?;
+        let algorithm = read_signature_method(doc, sig_method, self.allow_sha1)?;
         let reference = expect_ds(doc, si.get(2), signed_info, "Reference")?;
         if let Some(&extra) = si.get(3) {
             return Err(structure(
@@ -666,90 +792,38 @@ impl Verifier {
                 "only one ds:Reference (and nothing else) is accepted after it",
             ));
         }
-        let uri = doc
-            .attribute(
-                reference,
-                &AttrName {
-                    ns: None,
-                    local: "URI".into(),
-                },
-            )
-            .ok_or_else(|| structure(doc, reference, "missing URI"))?
-            .to_owned();
-
-        let rc = element_children(doc, reference)?;
-        let mut rest = rc.as_slice();
-        let mut transforms = Vec::new();
-        if let Some(&t) = rest.first()
-            && doc.is(t, DSIG_NS, "Transforms")
-        {
-            for tr in element_children(doc, t)? {
-                if !doc.is(tr, DSIG_NS, "Transform") {
-                    return Err(structure(doc, tr, "expected ds:Transform"));
-                }
-                transforms.push(tr);
-            }
-            rest = &rest[1..];
-        }
-        let found: Vec<String> = transforms
-            .iter()
-            .map(|t| algorithm_attr(doc, *t).map(str::to_owned))
-            .collect::<Result<_>>()?;
-        let reference_c14n = match transforms.as_slice() {
-            [env] if found[0] == ENVELOPED_SIGNATURE && element_children(doc, *env)?.is_empty() => {
+        let raw = read_reference(doc, reference, self.allow_sha1)?;
+        let reference_c14n = match raw.transforms.as_slice() {
+            [(env, a)] if a == ENVELOPED_SIGNATURE && element_children(doc, *env)?.is_empty() => {
                 Canonicalization::inclusive()
             }
-            [env, c]
-                if found[0] == ENVELOPED_SIGNATURE
+            [(env, a), (c, b)]
+                if a == ENVELOPED_SIGNATURE
                     && element_children(doc, *env)?.is_empty()
-                    && Canonicalization::from_uri(&found[1]).is_some() =>
+                    && Canonicalization::from_uri(b).is_some() =>
             {
                 // Comments never reach the digest of a `#id` reference.
-                c14n_with_prefixes(doc, *c, &found[1])?.with_comments(false)
+                c14n_with_prefixes(doc, *c, b)?.with_comments(false)
             }
-            _ => return Err(Error::UnexpectedTransforms { found }),
+            _ => {
+                return Err(Error::UnexpectedTransforms {
+                    found: raw.transforms.into_iter().map(|(_, a)| a).collect(),
+                });
+            }
         };
-        let digest_method = expect_ds(doc, rest.first(), reference, "DigestMethod")?;
-        let digest_uri = algorithm_attr(doc, digest_method)?;
-        let digest_algorithm =
-            DigestAlgorithm::from_uri(digest_uri).ok_or_else(|| Error::UnsupportedAlgorithm {
-                uri: digest_uri.to_owned(),
-                path: doc.path(digest_method),
-            })?;
-        self.check_sha1(
-            doc,
-            digest_method,
-            digest_uri,
-            digest_algorithm == DigestAlgorithm::Sha1,
-        )?;
-        let digest_node = expect_ds(doc, rest.get(1), reference, "DigestValue")?;
-        if let Some(&extra) = rest.get(2) {
-            return Err(structure(doc, extra, "unexpected element in ds:Reference"));
-        }
-        let digest_value = decode_base64(doc, digest_node)?;
         let signature_value = decode_base64(doc, value)?;
-
-        let mut certificates = Vec::new();
-        if let Some(ki) = key_info {
-            for data in doc.child_elements(ki) {
-                if !doc.is(data, DSIG_NS, "X509Data") {
-                    continue;
-                }
-                for c in doc.child_elements(data) {
-                    if doc.is(c, DSIG_NS, "X509Certificate") {
-                        certificates.push(Certificate::from_der(decode_base64(doc, c)?)?);
-                    }
-                }
-            }
-        }
+        let certificates = match key_info {
+            Some(ki) => key_info_certificates(doc, ki)?,
+            None => Vec::new(),
+        };
         Ok(ParsedSignature {
             signed_info,
             signed_info_c14n,
             algorithm,
-            uri,
+            uri: raw.uri,
             reference_c14n,
-            digest_algorithm,
-            digest_value,
+            digest_algorithm: raw.digest_algorithm,
+            digest_value: raw.digest_value,
             signature_value,
             certificates,
         })

@@ -136,6 +136,31 @@ pub enum Error {
         /// Subject DN of the certificate whose key was used.
         subject: String,
     },
+    /// A XAdES manifest does not cover the submitted documents exactly: a document without a
+    /// reference, a reference to an unknown document, a reference given twice.
+    #[error("manifest reference \"{uri}\": {reason}")]
+    ManifestMismatch {
+        /// The reference URI (`urn:oid:<uniqueId>`).
+        uri: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The XAdES `SigningCertificate` does not designate the certificate whose key verified
+    /// the signature (digest or issuer/serial differ).
+    #[error("SigningCertificate does not designate the signing certificate {subject}: {reason}")]
+    SigningCertificateMismatch {
+        /// Subject DN of the certificate whose key verified the signature.
+        subject: String,
+        /// What differs.
+        reason: String,
+    },
+    /// The input given to a builder cannot produce a valid document (empty identifier, no
+    /// document to sign, ...).
+    #[error("invalid input: {reason}")]
+    InvalidInput {
+        /// Why.
+        reason: String,
+    },
     /// The signing certificate is not acceptable (no chain to a trust anchor, outside its
     /// validity period, wrong key usage, ...).
     #[error("certificate {subject} not trusted: {reason}")]

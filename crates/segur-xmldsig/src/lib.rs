@@ -6,6 +6,7 @@ mod dsig;
 mod error;
 mod keys;
 mod tree;
+pub mod xades;
 
 pub use c14n::{C14N, C14N_WITH_COMMENTS, Canonicalization, EXC_C14N, EXC_C14N_WITH_COMMENTS};
 pub use cert::{Certificate, DnStyle, HealthIdentifier, KeyUsage};
