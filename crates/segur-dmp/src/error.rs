@@ -67,6 +67,10 @@ pub enum DmpErrorKind {
     /// The response is not what the transaction expects (e.g. a non-SOAP HTTP error page).
     #[error("unexpected response: {0}")]
     Unexpected(String),
+    /// The simulator's HTTPS server could not start: unreadable certificate or key, no
+    /// client trust anchor, address in use (feature `simulator-https`).
+    #[error("simulator server: {0}")]
+    Server(String),
 }
 
 fn summary(errors: &[RegistryError]) -> String {

@@ -32,6 +32,47 @@ use crate::documents::{DMP_REPOSITORY, without_declaration};
 use crate::env::{Service, action};
 use crate::xml::{self, escape};
 
+#[cfg(feature = "simulator-https")]
+#[cfg_attr(docsrs, doc(cfg(feature = "simulator-https")))]
+pub mod server;
+
+/// The certificate a TLS front end authenticated the client with (DER), attached to the
+/// request as an `http` extension. When present, [`Simulator::handle`] checks, like the DMP,
+/// that the VIHF was signed under the same subject DN as this certificate (the structure's
+/// `AUTH_CLI` and `SIGN` certificates, or the CPS authentication and signature certificates,
+/// share their subject); a mismatch is a `DMPInvalidCertificate` fault.
+/// `server::SimulatorServer` (feature `simulator-https`) attaches it to every request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsClientCertificate {
+    der: Vec<u8>,
+}
+
+impl TlsClientCertificate {
+    /// The client's leaf certificate, DER.
+    pub fn new(der: Vec<u8>) -> Self {
+        Self { der }
+    }
+
+    /// The DER bytes.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// `Err(reason)` unless this certificate's subject is the VIHF signer's.
+    fn check_signer(&self, signer: &segur_xmldsig::Certificate) -> Result<(), String> {
+        let tls = segur_xmldsig::Certificate::from_der(self.der.clone())
+            .map_err(|e| format!("certificat d'authentification illisible : {e}"))?;
+        let (tls_dn, vihf_dn) = (tls.subject_dn(), signer.subject_dn());
+        if tls_dn == vihf_dn {
+            Ok(())
+        } else {
+            Err(format!(
+                "Le certificat ayant signé le VIHF ({vihf_dn}) ne correspond pas au certificat d'authentification ({tls_dn})"
+            ))
+        }
+    }
+}
+
 struct Stored {
     entry: DocumentEntry,
     content: Vec<u8>,
@@ -204,6 +245,11 @@ impl Simulator {
                 ));
             }
         };
+        if let Some(tls) = request.extensions().get::<TlsClientCertificate>()
+            && let Err(reason) = tls.check_signer(&verified.certificate)
+        {
+            return Reply::Fault(fault("Sender", "DMPInvalidCertificate", reason));
+        }
         let vihf = verified.vihf.vihf;
         let Body::Payload(payload) = envelope.body else {
             return Reply::Fault(fault("Sender", "DMPInvalidRequest", "corps SOAP vide"));

@@ -1,92 +1,22 @@
 //! The HTTPS transport against a real rustls server on loopback that requires client
 //! certificates. The test PKI (a CA standing for IGC-Santé, a server, a client, and a rogue CA
-//! with its own client) is made by rcgen at test time from the RSA keys in `tests/data/`.
+//! with its own client) is made by rcgen at test time from the RSA keys in `tests/data/`
+//! (`tests/support/pki.rs`, shared with the other crates' TLS tests).
+
+#[path = "support/pki.rs"]
+mod pki;
 
 use std::io::{Read, Write};
-use std::net::{IpAddr, Ipv4Addr, TcpListener};
+use std::net::TcpListener;
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use rcgen::{
-    BasicConstraints, Certificate, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa,
-    KeyPair, KeyUsagePurpose, SanType,
-};
+use pki::{Pki, pki};
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::server::WebPkiClientVerifier;
 use rustls::{RootCertStore, ServerConfig, ServerConnection, StreamOwned};
 use segur_transport::{HttpsTransport, TlsProfile, Transport, TransportError, TransportErrorKind};
-
-fn key(name: &str) -> KeyPair {
-    let path = format!("{}/tests/data/{name}.key.pem", env!("CARGO_MANIFEST_DIR"));
-    KeyPair::from_pem(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-struct Issued {
-    cert: Certificate,
-    key: KeyPair,
-}
-
-fn ca(name: &str, key_name: &str) -> Issued {
-    let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
-    p.distinguished_name.push(DnType::CommonName, name);
-    p.distinguished_name
-        .push(DnType::OrganizationName, "TEST PKI");
-    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    let key = key(key_name);
-    Issued {
-        cert: p.self_signed(&key).unwrap(),
-        key,
-    }
-}
-
-fn leaf(cn: &str, key_name: &str, server: bool, issuer: &Issued) -> Issued {
-    let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
-    p.distinguished_name.push(DnType::CommonName, cn);
-    p.distinguished_name
-        .push(DnType::OrganizationalUnitName, "499900063480001");
-    p.key_usages = vec![
-        KeyUsagePurpose::DigitalSignature,
-        KeyUsagePurpose::KeyEncipherment,
-    ];
-    if server {
-        p.subject_alt_names = vec![
-            SanType::IpAddress(IpAddr::V4(Ipv4Addr::LOCALHOST)),
-            SanType::DnsName("localhost".try_into().unwrap()),
-        ];
-        p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    } else {
-        p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
-    }
-    let key = key(key_name);
-    Issued {
-        cert: p.signed_by(&key, &issuer.cert, &issuer.key).unwrap(),
-        key,
-    }
-}
-
-struct Pki {
-    ca: Issued,
-    server: Issued,
-    client: Issued,
-    rogue_client: Issued,
-}
-
-fn pki() -> Pki {
-    let ca = ca("TEST AC IGC-SANTE", "ca");
-    let rogue = ca_rogue();
-    Pki {
-        server: leaf("127.0.0.1", "server", true, &ca),
-        client: leaf("ORG AUTH_CLI TEST", "client", false, &ca),
-        rogue_client: leaf("ORG AUTH_CLI TEST", "client", false, &rogue),
-        ca,
-    }
-}
-
-fn ca_rogue() -> Issued {
-    ca("ROGUE AC", "rogue-ca")
-}
 
 /// A server that requires a client certificate chained to `pki.ca`, answers each request with
 /// the negotiated protocol and suite, and echoes the body. Returns its port.
@@ -319,7 +249,7 @@ fn an_untrusted_server_is_a_tls_error_and_web_roots_are_never_used() {
     let port = serve(&pki, 1);
     // trust only the rogue CA: the server's chain does not verify
     let transport = HttpsTransport::builder()
-        .trust_anchors_pem(ca_rogue().cert.pem().as_bytes())
+        .trust_anchors_pem(pki::rogue_ca().cert.pem().as_bytes())
         .unwrap()
         .client_identity_pem(
             pki.client.cert.pem().as_bytes(),

@@ -1,12 +1,18 @@
 //! Fixtures shared by the integration tests: a made-up professional, a test INS (test OID),
-//! a feed (CR de consultation + signature entry) and a deterministic context.
+//! a feed (CR de consultation + signature entry), a deterministic context, and the life cycle
+//! run by `tests/simulator.rs` (in process) and `tests/mtls.rs` (over mutual TLS).
 #![allow(dead_code)]
 
-use segur_dmp::{Environment, Feed, RequestContext, SenderDevice};
+use segur_dmp::simulator::Simulator;
+use segur_dmp::{
+    AuthorizationAction, DmpClient, Environment, Feed, PatientList, PatientListDate, Query,
+    RequestContext, Retrieve, SenderDevice, Update,
+};
 use segur_ins::Ins;
 use segur_soap::vihf::{AuthenticationMode, CodedValue, Lps, VihfBuilder};
-use segur_transport::{FixedClock, SeededRandomness};
+use segur_transport::{FixedClock, SeededRandomness, Transport};
 use segur_xds::codes::oid;
+use segur_xds::query::ObjectsBy;
 use segur_xds::*;
 
 pub(crate) const INS: &str = "279035121518989";
@@ -166,4 +172,219 @@ pub(crate) fn feed(unique: u32, content: &[u8]) -> Feed {
             (EntryUuid::parse("Signature01").unwrap(), SIGNATURE.to_vec()),
         ],
     )
+}
+
+/// Every transaction through `dmp`, talking to `sim` (in process or behind the HTTPS server):
+/// TD0.2 / TD0.3 / TD0.4, TD2.1 and RPLC, TD3.1 FindDocuments and GetDocuments, TD3.2, TD3.3a-d,
+/// with the refusals met on the way (no authorisation, duplicate uniqueId, stale
+/// PreviousVersion, wrong OriginalStatus, deleted document).
+pub(crate) fn life_cycle<T: Transport>(dmp: &DmpClient<T>, sim: &Simulator) {
+    let ins = ins();
+
+    // TD0.2 before the DMP exists, then without and with authorisation.
+    assert!(!dmp.test_existence(&ins).unwrap().exists);
+    sim.add_patient(&patient().to_hl7v2());
+    let status = dmp.test_existence(&ins).unwrap();
+    assert!(status.exists && !status.is_authorized());
+    let err = dmp
+        .query(
+            &ins,
+            &Query::find_documents(&patient(), &[AvailabilityStatus::Approved]),
+        )
+        .unwrap_err();
+    assert_eq!(err.dmp_code(), Some("DMPAccessDeniedByRightsService"));
+    // TD0.3
+    let st = dmp
+        .set_authorization(&ins, AuthorizationAction::Add)
+        .unwrap();
+    assert_eq!(st.context.as_deref(), Some("Autorisation ajoutée"));
+    assert!(dmp.test_existence(&ins).unwrap().is_authorized());
+    // TD0.4
+    let list = dmp
+        .patient_list(&PatientList {
+            start_date: "20250101000000".into(),
+            date_type: PatientListDate::LastAuthorization,
+        })
+        .unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].identifier("1.2.250.1.213.1.4.10"), Some(INS));
+
+    // TD2.1
+    dmp.feed(&ins, &feed(1, CDA)).unwrap();
+    assert_eq!(sim.document_count(), 2);
+    // the same uniqueIds again: refused by the registry
+    let err = dmp.feed(&ins, &feed(1, CDA)).unwrap_err();
+    assert!(
+        err.registry_codes()
+            .contains(&"XDSDuplicateUniqueIdInRegistry"),
+        "{err}"
+    );
+
+    // TD3.1
+    let found = dmp
+        .query(
+            &ins,
+            &Query::find_documents(&patient(), &[AvailabilityStatus::Approved]),
+        )
+        .unwrap();
+    let doc = found
+        .objects
+        .documents
+        .iter()
+        .find(|d| !d.is_signature())
+        .unwrap()
+        .clone();
+    assert!(doc.entry_uuid.is_uuid());
+    // TD3.1 GetDocuments, by entryUUID and by uniqueId
+    for by in [
+        ObjectsBy::EntryUuids(vec![doc.entry_uuid.clone()]),
+        ObjectsBy::UniqueIds(vec![doc.unique_id.clone()]),
+    ] {
+        let got = dmp
+            .query(
+                &ins,
+                &Query {
+                    request: AdhocQueryRequest::get_documents(&by, ReturnType::LeafClass),
+                },
+            )
+            .unwrap();
+        assert_eq!(got.objects.documents, std::slice::from_ref(&doc), "{by:?}");
+    }
+    // TD3.2: the exact bytes back
+    let got = dmp
+        .retrieve(&ins, &Retrieve::new(doc.unique_id.clone()))
+        .unwrap();
+    assert_eq!(got[0].content, CDA);
+    // replacement (RPLC)
+    let rng = SeededRandomness::new(3);
+    let mut v2 = feed(
+        2,
+        b"<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>CR v2</title></ClinicalDocument>",
+    );
+    let new_doc = v2.submission.documents.remove(0);
+    v2.submission
+        .associations
+        .retain(|a| a.target != new_doc.entry_uuid);
+    v2.submission
+        .add_replacement(new_doc, doc.entry_uuid.clone(), &rng);
+    dmp.feed(&ins, &v2).unwrap();
+    let approved = dmp
+        .query(
+            &ins,
+            &Query::find_documents(&patient(), &[AvailabilityStatus::Approved]),
+        )
+        .unwrap();
+    assert!(
+        approved
+            .objects
+            .documents
+            .iter()
+            .all(|d| d.entry_uuid != doc.entry_uuid),
+        "replaced entry deprecated"
+    );
+    let current = approved
+        .objects
+        .documents
+        .iter()
+        .find(|d| !d.is_signature() && d.unique_id.as_str().ends_with(".3.2"))
+        .unwrap()
+        .clone();
+
+    // TD3.3a mask, then a stale PreviousVersion is refused
+    let mask = Update::visibility(submission_set(10), &current, true, false, &rng).unwrap();
+    dmp.update(&ins, &mask).unwrap();
+    let stale = Update::visibility(submission_set(11), &current, false, false, &rng).unwrap();
+    let err = dmp.update(&ins, &stale).unwrap_err();
+    assert_eq!(err.registry_codes(), ["XDSMetadataVersionError"]);
+    let masked = dmp
+        .query(
+            &ins,
+            &Query::find_documents(&patient(), &[AvailabilityStatus::Approved]),
+        )
+        .unwrap();
+    let masked = masked
+        .objects
+        .documents
+        .iter()
+        .find(|d| {
+            d.logical_id.as_ref() == Some(&current.entry_uuid) || d.logical_id == current.logical_id
+        })
+        .unwrap()
+        .clone();
+    assert!(
+        masked
+            .confidentiality_codes
+            .iter()
+            .any(|c| c.code == "MASQUE_PS")
+    );
+    // TD3.3b visible to the patient (and unmasked)
+    let visible = Update::visibility(submission_set(12), &masked, false, false, &rng).unwrap();
+    dmp.update(&ins, &visible).unwrap();
+    let latest = dmp
+        .query(
+            &ins,
+            &Query::find_documents(&patient(), &[AvailabilityStatus::Approved]),
+        )
+        .unwrap();
+    let latest = latest
+        .objects
+        .documents
+        .iter()
+        .find(|d| d.logical_id == masked.logical_id)
+        .unwrap()
+        .clone();
+    assert_eq!(latest.version.as_deref(), Some("3"));
+    // TD3.3d archive / unarchive, French status in the query
+    let archive = Update::status(
+        submission_set(13),
+        latest.entry_uuid.clone(),
+        AvailabilityStatus::Approved,
+        AvailabilityStatus::Archived,
+        &rng,
+    );
+    dmp.update(&ins, &archive).unwrap();
+    let archived = dmp
+        .query(
+            &ins,
+            &Query::find_documents(&patient(), &[AvailabilityStatus::Archived]),
+        )
+        .unwrap();
+    assert_eq!(archived.objects.documents.len(), 1);
+    let unarchive = Update::status(
+        submission_set(14),
+        latest.entry_uuid.clone(),
+        AvailabilityStatus::Archived,
+        AvailabilityStatus::Approved,
+        &rng,
+    );
+    dmp.update(&ins, &unarchive).unwrap();
+    // TD3.3c delete: then not found
+    let delete = Update::status(
+        submission_set(15),
+        latest.entry_uuid.clone(),
+        AvailabilityStatus::Approved,
+        AvailabilityStatus::Deleted,
+        &rng,
+    );
+    dmp.update(&ins, &delete).unwrap();
+    let err = dmp
+        .retrieve(&ins, &Retrieve::new(latest.unique_id.clone()))
+        .unwrap_err();
+    assert_eq!(err.registry_codes(), ["XDSDocumentUniqueIdError"]);
+    // a wrong OriginalStatus
+    let again = Update::status(
+        submission_set(16),
+        latest.entry_uuid.clone(),
+        AvailabilityStatus::Approved,
+        AvailabilityStatus::Deleted,
+        &rng,
+    );
+    assert_eq!(
+        dmp.update(&ins, &again).unwrap_err().registry_codes(),
+        ["XDSMetadataUpdateError"]
+    );
+    // TD0.3 removal
+    dmp.set_authorization(&ins, AuthorizationAction::Remove)
+        .unwrap();
+    assert!(!dmp.test_existence(&ins).unwrap().is_authorized());
 }
