@@ -1,16 +1,21 @@
 //! `segur dmp`: the main DMP transactions against a configurable endpoint (mutual TLS, VIHF
-//! signed with the given key).
+//! signed with the given key), and `segur dmp simulator`, the segur-dmp simulator as an HTTPS
+//! server for vendors' tests.
 
+use std::io::Write as _;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args as ClapArgs, Subcommand};
+use segur_dmp::simulator::Simulator;
+use segur_dmp::simulator::server::{ServerConfig, SimulatorServer};
 use segur_dmp::{AuthorizationAction, DmpClient, Environment, Query, Retrieve, SenderDevice};
 use segur_ins::Ins;
-use segur_soap::vihf::{AuthenticationMode, CodedValue, Lps, VihfBuilder};
+use segur_soap::vihf::{AuthenticationMode, CodedValue, Lps, VihfBuilder, VihfVerifier};
 use segur_transport::{HttpsTransport, SystemClock, SystemRandomness};
 use segur_xds::{AvailabilityStatus, Cx, UniqueId};
-use segur_xmldsig::SoftwareSigner;
+use segur_xmldsig::{Certificate, SoftwareSigner};
 
 use crate::error::CliError;
 
@@ -99,6 +104,32 @@ pub(crate) enum Args {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Runs the DMP simulator behind an HTTPS server requiring mutual TLS, until killed;
+    /// prints `listening on <base URL>` first.
+    Simulator(Box<SimulatorArgs>),
+}
+
+/// `segur dmp simulator`.
+#[derive(Debug, ClapArgs)]
+pub(crate) struct SimulatorArgs {
+    /// Address to listen on (port 0: any free port).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    /// PEM certificate chain of the server (RSA for clients with the DMP's TLS 1.2 profile).
+    #[arg(long)]
+    cert: PathBuf,
+    /// PEM private key of the server.
+    #[arg(long)]
+    key: PathBuf,
+    /// PEM anchors client certificates must chain to.
+    #[arg(long)]
+    client_ca: PathBuf,
+    /// PEM anchors VIHF signatures must chain to (default: `--client-ca`).
+    #[arg(long)]
+    vihf_ca: Option<PathBuf>,
+    /// A patient who has a DMP, as an XDS CX (`<INS>^^^&<OID>&ISO^NH`); repeatable.
+    #[arg(long = "patient")]
+    patients: Vec<String>,
 }
 
 fn read(path: &PathBuf) -> Result<Vec<u8>, CliError> {
@@ -155,9 +186,35 @@ fn status(name: &str) -> Result<AvailabilityStatus, CliError> {
     })
 }
 
+fn simulator(args: &SimulatorArgs) -> Result<ExitCode, CliError> {
+    let anchors =
+        Certificate::all_from_pem(&read(args.vihf_ca.as_ref().unwrap_or(&args.client_ca))?)?;
+    let verifier = VihfVerifier::with_trust_anchors(anchors, chrono::Utc::now());
+    let simulator = Simulator::new(verifier, 1);
+    for patient in &args.patients {
+        // the same check as the client's
+        Ins::from_xds_cx(patient)?;
+        simulator.add_patient(patient);
+    }
+    let config = ServerConfig::from_pem(
+        &read(&args.cert)?,
+        &read(&args.key)?,
+        &read(&args.client_ca)?,
+    )?
+    .listen(args.listen);
+    let server = SimulatorServer::start(simulator, config)?;
+    let mut out = std::io::stdout();
+    writeln!(out, "listening on {}", server.url())
+        .and_then(|()| out.flush())
+        .map_err(CliError::io("stdout"))?;
+    server.wait();
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Runs a `segur dmp` subcommand.
 pub(crate) fn run(args: Args) -> Result<ExitCode, CliError> {
     match args {
+        Args::Simulator(args) => return simulator(&args),
         Args::Existence(c) => {
             let (dmp, ins, _) = connect(&c)?;
             let s = dmp.test_existence(&ins)?;
