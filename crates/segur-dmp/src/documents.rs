@@ -3,7 +3,7 @@
 
 use base64::Engine as _;
 use segur_soap::mtom::MtomBuilder;
-use segur_transport::{HttpRequest, HttpResponse, Randomness};
+use segur_transport::{Clock, HttpRequest, HttpResponse, Randomness};
 use segur_xds::codes::oid;
 use segur_xds::validate::{Profile, validate_with_documents};
 use segur_xds::{
@@ -11,6 +11,9 @@ use segur_xds::{
     DocumentEntry, DocumentPart, EntryUuid, FindDocuments, ProvideAndRegister, RegistryResponse,
     ResponseStatus, ReturnType, Severity, Submission, SubmissionSet, UniqueId, XdsErrorCode,
 };
+
+use segur_xmldsig::xades::{ContentKind, VerifiedXades, XadesBuilder, XadesVerifier};
+use segur_xmldsig::{Signer, TrustPolicy};
 
 use crate::env::{RequestContext, Service, action, read_payload};
 use crate::error::{DmpError, DmpErrorKind};
@@ -59,6 +62,9 @@ pub fn check_metadata(
 /// documents (the DMP signature document among them). A replacement (new version of a
 /// registered document) is a feed whose submission was built with
 /// [`Submission::add_replacement`].
+///
+/// [`Feed::signed`] creates the DMP signature entry and its XAdES document from a
+/// [`Signer`]; [`Feed::new`] takes a submission that already has them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Feed {
     /// The metadata.
@@ -74,6 +80,81 @@ impl Feed {
             submission,
             documents,
         }
+    }
+
+    /// A feed of `submission` and its documents, signed by `signer` (the professional's CPS
+    /// signature key or the structure's signing certificate) the way the DMP requires
+    /// (research note §3.3): a signature entry (`signature` ids; class
+    /// `urn:oid:1.3.6.1.4.1.19376.1.2.1.1.1`, type `E1762`, format
+    /// `http://www.w3.org/2000/09/xmldsig#`, eventCode `1.2.840.10065.1.12.1.14`,
+    /// confidentiality `N` + `MASQUE_PS` + `INVISIBLE_PATIENT`, language `art`, the patient,
+    /// facility and practice setting of the first document, the submission set's authors) with
+    /// its `HasMember` and `signs` associations, and its content: the detached XAdES signature
+    /// ([`segur_xmldsig::xades`]) over a manifest of the submission set and of every document
+    /// (XML documents, by mime type, through Canonical XML with comments), signed at
+    /// `clock.now()`, `Signature/@Id` = the signature entry's uniqueId.
+    ///
+    /// Every document entry must have its bytes in `documents` (same `entry_uuid`); the
+    /// submission must not already hold a signature entry.
+    pub fn signed(
+        mut submission: Submission,
+        mut documents: Vec<(EntryUuid, Vec<u8>)>,
+        signature: SignatureDocument,
+        signer: &dyn Signer,
+        clock: &dyn Clock,
+        random: &dyn Randomness,
+    ) -> Result<Self, DmpError> {
+        if submission.documents.iter().any(DocumentEntry::is_signature) {
+            return Err(DmpError::invalid(
+                "submission to sign (it already has a signature entry)",
+                submission.submission_set.unique_id.as_str(),
+            ));
+        }
+        let first = submission
+            .documents
+            .first()
+            .ok_or_else(|| DmpError::missing("document to sign"))?;
+        let mut entry = DocumentEntry::dmp_signature(
+            signature.entry_uuid,
+            signature.unique_id,
+            submission.submission_set.patient_id.clone(),
+            first.healthcare_facility_type_code.clone(),
+            first.practice_setting_code.clone(),
+            segur_xds::XdsTime::now(clock),
+            submission.submission_set.authors.clone(),
+        );
+        let mut xades = XadesBuilder::new(
+            entry.unique_id.as_str(),
+            submission.submission_set.unique_id.as_str(),
+            clock.now(),
+        );
+        for doc in &submission.documents {
+            let bytes = documents
+                .iter()
+                .find(|(id, _)| *id == doc.entry_uuid)
+                .map(|(_, b)| b.as_slice())
+                .ok_or_else(|| {
+                    DmpError::missing(format!("bytes of document {}", doc.entry_uuid.as_str()))
+                })?;
+            xades = xades.document(doc.unique_id.as_str(), bytes, content_kind(doc));
+        }
+        let content = xades.sign(signer).map_err(DmpError::signature)?;
+        entry.set_content(&content);
+        let entry_uuid = entry.entry_uuid.clone();
+        submission.add_dmp_signature(entry, random);
+        documents.push((entry_uuid, content));
+        Ok(Self::new(submission, documents))
+    }
+
+    /// Verifies this feed's signature document against its documents; see
+    /// [`verify_signature_document`].
+    pub fn verify_signature(&self, trust: TrustPolicy) -> Result<VerifiedXades, DmpError> {
+        let docs: Vec<(EntryUuid, &[u8])> = self
+            .documents
+            .iter()
+            .map(|(id, b)| (id.clone(), b.as_slice()))
+            .collect();
+        verify_signature_document(&self.submission, &docs, trust)
     }
 
     /// Runs the metadata validator (DMP profile, hashes and sizes against the bytes).
@@ -123,6 +204,70 @@ impl Feed {
         let (_, payload) = read_payload(response)?;
         registry_outcome(RegistryResponse::from_xml(payload.xml.as_bytes())?)
     }
+}
+
+/// The identifiers of the signature entry that [`Feed::signed`] creates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureDocument {
+    /// Its `entry_uuid` (a symbolic id such as `Signature01` in a submission).
+    pub entry_uuid: EntryUuid,
+    /// Its uniqueId (an OID of the sender's branch), also the XAdES `Signature/@Id`.
+    pub unique_id: UniqueId,
+}
+
+/// How a document entry is digested in the XAdES manifest: XML mime types through Canonical
+/// XML with comments, the rest as bytes.
+fn content_kind(entry: &DocumentEntry) -> ContentKind {
+    let mime = entry.mime_type.to_ascii_lowercase();
+    let essence = mime.split(';').next().unwrap_or_default().trim();
+    if essence == "text/xml" || essence == "application/xml" || essence.ends_with("+xml") {
+        ContentKind::Xml
+    } else {
+        ContentKind::Binary
+    }
+}
+
+/// Verifies the DMP signature document of a received submission (what the DMP does on TD2.1):
+/// the signature entry's bytes must be a XAdES signature document ([`XadesVerifier`], SHA-1
+/// allowed) made with a certificate that `trust` accepts, whose manifest references the
+/// submission set and exactly the other documents of the submission (by uniqueId) with their
+/// digests. `documents` are the bytes by `entry_uuid`, as received.
+///
+/// A submission without signature entry, or whose signature entry has no bytes, is refused
+/// ([`DmpErrorKind::Missing`]); a signature that does not verify gives
+/// [`DmpErrorKind::Signature`].
+pub fn verify_signature_document(
+    submission: &Submission,
+    documents: &[(EntryUuid, &[u8])],
+    trust: TrustPolicy,
+) -> Result<VerifiedXades, DmpError> {
+    let bytes_of = |entry: &DocumentEntry| {
+        documents
+            .iter()
+            .find(|(id, _)| *id == entry.entry_uuid)
+            .map(|(_, b)| *b)
+            .ok_or_else(|| {
+                DmpError::missing(format!("bytes of document {}", entry.entry_uuid.as_str()))
+            })
+    };
+    let signature = submission
+        .documents
+        .iter()
+        .find(|d| d.is_signature())
+        .ok_or_else(|| DmpError::missing("signature document entry"))?;
+    let verified = XadesVerifier::new(trust)
+        .verify(bytes_of(signature)?)
+        .map_err(DmpError::signature)?;
+    let signed = submission
+        .documents
+        .iter()
+        .filter(|d| !d.is_signature())
+        .map(|d| Ok((d.unique_id.as_str(), bytes_of(d)?)))
+        .collect::<Result<Vec<_>, DmpError>>()?;
+    verified
+        .verify_documents(submission.submission_set.unique_id.as_str(), &signed)
+        .map_err(DmpError::signature)?;
+    Ok(verified)
 }
 
 /// TD3.1 (ITI-18 Registry Stored Query).

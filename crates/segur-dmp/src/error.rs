@@ -64,6 +64,9 @@ pub enum DmpErrorKind {
         /// The offending value.
         value: String,
     },
+    /// The DMP signature document (XAdES) could not be made, or does not verify.
+    #[error("signature document: {0}")]
+    Signature(#[source] segur_xmldsig::Error),
     /// The response is not what the transaction expects (e.g. a non-SOAP HTTP error page).
     #[error("unexpected response: {0}")]
     Unexpected(String),
@@ -146,6 +149,10 @@ impl DmpError {
             what,
             value: value.into(),
         })
+    }
+
+    pub(crate) fn signature(e: segur_xmldsig::Error) -> Self {
+        Self::new(DmpErrorKind::Signature(e))
     }
 
     pub(crate) fn missing(what: impl Into<String>) -> Self {

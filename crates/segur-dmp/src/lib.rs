@@ -13,8 +13,8 @@ mod xml;
 
 pub use crate::client::DmpClient;
 pub use crate::documents::{
-    DMP_REPOSITORY, Feed, Query, Retrieve, RetrievedDocument, Update, check_metadata,
-    invisible_to_patient_code, masked_code,
+    DMP_REPOSITORY, Feed, Query, Retrieve, RetrievedDocument, SignatureDocument, Update,
+    check_metadata, invisible_to_patient_code, masked_code, verify_signature_document,
 };
 pub use crate::env::{Environment, PRODUCTION, RequestContext, Service, action};
 pub use crate::error::{DmpError, DmpErrorKind, DmpFault};
