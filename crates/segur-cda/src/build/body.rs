@@ -429,19 +429,19 @@ impl Statement {
         if self.code_references_label
             && let (Some(c), Some(r)) = (code.as_mut(), &reference)
         {
-            c.original_text = Some(Ed {
+            c.original_text = Some(Box::new(Ed {
                 reference: Some(Cow::Owned(r.clone())),
                 ..Ed::default()
-            });
+            }));
         }
         let mut participations = Vec::new();
         if let Some(p) = &self.product {
             let mut product_code = p.code.to_model();
             if let Some(r) = &reference {
-                product_code.original_text = Some(Ed {
+                product_code.original_text = Some(Box::new(Ed {
                     reference: Some(Cow::Owned(r.clone())),
                     ..Ed::default()
-                });
+                }));
             }
             let mut material = Element::new(QName::hl7("manufacturedMaterial"));
             material
@@ -496,21 +496,21 @@ impl Statement {
                     ..Relationship::default()
                 })
                 .collect(),
-            extensions: self
+            interpretation_codes: self
                 .interpretation
                 .iter()
                 .map(|i| {
-                    let c = valuesets::OBSERVATION_INTERPRETATION
+                    valuesets::OBSERVATION_INTERPRETATION
                         .by_code(i)
                         .next()
                         .map_or_else(
                             || Code::simple(i.clone()),
                             |c| Code::new(c.code, c.code_system).with_display_name(c.display_name),
-                        );
-                    code_element("interpretationCode", &c)
+                        )
                 })
-                .chain(self.extra.iter().cloned())
                 .collect(),
+            extensions: self.extra.clone(),
+            ..ClinicalStatement::default()
         }
     }
 }

@@ -269,15 +269,31 @@ pub struct ClinicalStatement<'a> {
     pub status_code: Option<Code<'a>>,
     /// `effectiveTime`s (a `substanceAdministration` may carry several).
     pub effective_times: Vec<Time<'a>>,
+    /// `priorityCode`.
+    pub priority_code: Option<Box<Code<'a>>>,
+    /// `languageCode`.
+    pub language_code: Option<Box<Code<'a>>>,
+    /// `routeCode` (`substanceAdministration`).
+    pub route_code: Option<Box<Code<'a>>>,
     /// `value`s, with their resolved `xsi:type` (PQ, CD, ST, IVL_PQ, ED, ...).
     pub values: Vec<Element<'a>>,
+    /// `interpretationCode`s (`observation`).
+    pub interpretation_codes: Vec<Code<'a>>,
+    /// `methodCode`s.
+    pub method_codes: Vec<Code<'a>>,
+    /// `approachSiteCode`s (`procedure`, `substanceAdministration`).
+    pub approach_site_codes: Vec<Code<'a>>,
+    /// `targetSiteCode`s.
+    pub target_site_codes: Vec<Code<'a>>,
+    /// `administrationUnitCode` (`substanceAdministration`).
+    pub administration_unit_code: Option<Box<Code<'a>>>,
     /// Participations: `author`, `informant`, `participant`, `performer`, `subject`,
     /// `specimen`, `consumable`, `product`.
     pub participations: Vec<Participation<'a>>,
     /// `entryRelationship`s and organizer `component`s.
     pub relationships: Vec<Relationship<'a>>,
-    /// Other children (`interpretationCode`, `methodCode`, `referenceRange`, `doseQuantity`,
-    /// `reference`, `precondition`, extensions, ...).
+    /// Other children (`referenceRange`, `doseQuantity`, `reference`, `precondition`,
+    /// extensions, ...).
     pub extensions: Vec<Element<'a>>,
 }
 owned_struct!(ClinicalStatement {
@@ -292,7 +308,15 @@ owned_struct!(ClinicalStatement {
     text,
     status_code,
     effective_times,
+    priority_code,
+    language_code,
+    route_code,
     values,
+    interpretation_codes,
+    method_codes,
+    approach_site_codes,
+    target_site_codes,
+    administration_unit_code,
     participations,
     relationships,
     extensions,

@@ -229,8 +229,8 @@ pub struct Code<'a> {
     pub display_name: Option<Cow<'a, str>>,
     /// `@nullFlavor`.
     pub null_flavor: Option<Cow<'a, str>>,
-    /// `originalText`.
-    pub original_text: Option<Ed<'a>>,
+    /// `originalText` (boxed: rare, and codes are everywhere).
+    pub original_text: Option<Box<Ed<'a>>>,
     /// `translation` children.
     pub translations: Vec<Self>,
     /// Other children (`qualifier`, extensions).

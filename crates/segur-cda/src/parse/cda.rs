@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::reader::{Item, Reader, Start, check_refs, decode};
+use super::reader::{Item, Reader, Start, check_refs, decode, is_blank};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::model::{
     Addr, AddrPart, Body, ClinicalStatement, Code, ComponentOf, Consent, Device, Document, Ed,
@@ -14,10 +14,6 @@ use crate::model::{
 
 /// Errors are boxed inside the parser: every `Result` on the hot path stays small.
 type Res<T> = Result<T, Box<ParseError>>;
-
-fn is_blank(s: &str) -> bool {
-    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-}
 
 /// Reads the root: a `ClinicalDocument`, or a wrapper holding one.
 pub(super) fn document<'a>(r: &mut Reader<'a>, root: Start<'a>) -> Res<Document<'a>> {
@@ -47,8 +43,9 @@ pub(super) fn document<'a>(r: &mut Reader<'a>, root: Start<'a>) -> Res<Document<
             }
             Item::Text {
                 raw,
-                needs_decoding: true,
+                refs: true,
                 offset,
+                ..
             } => {
                 check_refs(raw).map_err(|k| r.error(k, offset))?;
             }
@@ -174,7 +171,9 @@ fn code_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, c: &mut Code<'a>) -> Res<()> 
     c.null_flavor = r.attr("nullFlavor", o)?;
     while let Some(e) = r.next_child()? {
         match (e.is_hl7(), e.local) {
-            (true, "originalText") => ed_fill(r, e, insert_default(&mut c.original_text))?,
+            (true, "originalText") => {
+                ed_fill(r, e, insert_default::<Box<Ed<'a>>>(&mut c.original_text))?;
+            }
             (true, "translation") => code_fill(r, e, push_default(&mut c.translations))?,
             _ => c.extensions.push(r.capture(e)?),
         }
@@ -201,10 +200,12 @@ fn ed_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, e: &mut Ed<'a>) -> Res<()> {
             Item::Text {
                 raw,
                 needs_decoding,
+                refs,
                 offset,
+                ..
             } => {
                 // base64 ignores line ends: a CRLF payload stays a borrowed span (no copy)
-                let b64_crlf_only = e.is_base64() && !raw.contains('&');
+                let b64_crlf_only = e.is_base64() && !refs;
                 let t = if needs_decoding && !b64_crlf_only {
                     decode(raw, false).map_err(|k| r.error(k, offset))?
                 } else {
@@ -270,21 +271,15 @@ fn name<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Name<'a>> {
                     qualifier,
                 });
             }
-            Item::Text {
-                raw,
-                needs_decoding,
-                offset,
-            } => {
-                if !is_blank(raw) {
-                    let t = decode(raw, false).map_err(|k| r.error(k, offset))?;
-                    let _ = needs_decoding;
-                    n.parts.push(NamePart {
-                        kind: NamePartKind::Text,
-                        value: trim_cow(t),
-                        qualifier: None,
-                    });
-                }
+            Item::Text { raw, offset, .. } if !is_blank(raw) => {
+                let t = decode(raw, false).map_err(|k| r.error(k, offset))?;
+                n.parts.push(NamePart {
+                    kind: NamePartKind::Text,
+                    value: trim_cow(t),
+                    qualifier: None,
+                });
             }
+            Item::Text { .. } => {}
         }
     }
 }
@@ -767,6 +762,18 @@ fn statement_child<'a>(
         "statusCode" => code_fill(r, c, insert_default(&mut st.status_code))?,
         "effectiveTime" => time_fill(r, c, push_default(&mut st.effective_times))?,
         "value" => st.values.push(r.capture(c)?),
+        "priorityCode" => code_fill(r, c, insert_default::<Box<Code<'a>>>(&mut st.priority_code))?,
+        "languageCode" => code_fill(r, c, insert_default::<Box<Code<'a>>>(&mut st.language_code))?,
+        "routeCode" => code_fill(r, c, insert_default::<Box<Code<'a>>>(&mut st.route_code))?,
+        "interpretationCode" => code_fill(r, c, push_default(&mut st.interpretation_codes))?,
+        "methodCode" => code_fill(r, c, push_default(&mut st.method_codes))?,
+        "approachSiteCode" => code_fill(r, c, push_default(&mut st.approach_site_codes))?,
+        "targetSiteCode" => code_fill(r, c, push_default(&mut st.target_site_codes))?,
+        "administrationUnitCode" => code_fill(
+            r,
+            c,
+            insert_default::<Box<Code<'a>>>(&mut st.administration_unit_code),
+        )?,
         "author" | "informant" | "participant" | "performer" | "subject" | "specimen"
         | "consumable" | "product" | "responsibleParty" => {
             participation_fill(r, c, push_default(&mut st.participations))?;

@@ -6,7 +6,7 @@ mod tokenizer;
 
 use crate::error::{Limit, ParseError, ParseErrorKind};
 use crate::model::Document;
-use reader::{Item, Reader};
+use reader::{Item, Reader, is_blank};
 use tokenizer::{Token, Tokenizer};
 
 /// Nesting deeper than this is refused whatever [`Limits::max_depth`] says: the typed parser
@@ -191,10 +191,6 @@ fn parse_document<'a>(src: &'a str, limits: &Limits) -> Result<Document<'a>, Box
             }
         }
     }
-}
-
-fn is_blank(s: &str) -> bool {
-    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 enum Encoding {

@@ -50,10 +50,12 @@ impl Start<'_> {
 pub(crate) enum Item<'a> {
     /// A child element, now open.
     Child(Start<'a>),
-    /// Character data (raw, with whether it needs reference decoding; CDATA never does).
+    /// Character data (raw, with whether it needs decoding (references or carriage returns)
+    /// and whether it holds references; CDATA never needs decoding).
     Text {
         raw: &'a str,
         needs_decoding: bool,
+        refs: bool,
         offset: usize,
     },
     /// The current element's end tag (the element is now closed); the offset of its `<`.
@@ -143,10 +145,12 @@ impl<'a> Reader<'a> {
             Token::Text {
                 raw,
                 needs_decoding,
+                refs,
                 offset,
             } => Ok(Item::Text {
                 raw,
                 needs_decoding,
+                refs,
                 offset,
             }),
             Token::CData { text, offset } => {
@@ -159,6 +163,7 @@ impl<'a> Reader<'a> {
                 Ok(Item::Text {
                     raw: text,
                     needs_decoding: false,
+                    refs: false,
                     offset,
                 })
             }
@@ -269,13 +274,13 @@ impl<'a> Reader<'a> {
                 Item::End(_) => return Ok(None),
                 Item::Text {
                     raw,
-                    needs_decoding,
+                    refs: true,
                     offset,
+                    ..
                 } => {
-                    if needs_decoding {
-                        check_refs(raw).map_err(|k| self.error(k, offset))?;
-                    }
+                    check_refs(raw).map_err(|k| self.error(k, offset))?;
                 }
+                Item::Text { .. } => {}
             }
         }
     }
@@ -288,20 +293,15 @@ impl<'a> Reader<'a> {
                 Item::End(offset) if self.open.len() == target => return Ok(offset),
                 Item::Text {
                     raw,
-                    needs_decoding: true,
+                    refs: true,
                     offset,
+                    ..
                 } => {
                     check_refs(raw).map_err(|k| self.error(k, offset))?;
                 }
                 _ => {}
             }
         }
-    }
-
-    /// The raw value of the unprefixed attribute `name` of the current start tag.
-    #[inline]
-    pub(crate) fn raw_attr(&self, name: &str) -> Option<&'a str> {
-        self.attrs.iter().find(|a| a.name == name).map(|a| a.value)
     }
 
     /// The decoded value of the unprefixed attribute `name` of the current start tag.
@@ -311,9 +311,9 @@ impl<'a> Reader<'a> {
         name: &str,
         offset: usize,
     ) -> Result<Option<Cow<'a, str>>, Box<ParseError>> {
-        match self.raw_attr(name) {
+        match self.attrs.iter().find(|a| a.name == name) {
             None => Ok(None),
-            Some(v) => decode(v, true).map(Some).map_err(|k| self.error(k, offset)),
+            Some(a) => attr_value(a).map(Some).map_err(|k| self.error(k, offset)),
         }
     }
 
@@ -356,6 +356,7 @@ impl<'a> Reader<'a> {
                     raw,
                     needs_decoding,
                     offset,
+                    ..
                 } => {
                     let t = if needs_decoding {
                         decode(raw, false).map_err(|k| self.error(k, offset))?
@@ -383,17 +384,13 @@ impl<'a> Reader<'a> {
                     let e = self.generic_start(s)?;
                     stack.push(e);
                 }
+                Item::Text { raw, .. } if is_blank(raw) => {}
                 Item::Text {
                     raw,
                     needs_decoding,
                     offset,
+                    ..
                 } => {
-                    if raw
-                        .bytes()
-                        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-                    {
-                        continue;
-                    }
                     let t = if needs_decoding {
                         decode(raw, false).map_err(|k| self.error(k, offset))?
                     } else {
@@ -437,7 +434,7 @@ impl<'a> Reader<'a> {
             if ns == Some(XSI_NS) && local == "type" {
                 continue;
             }
-            let value = decode(a.value, true).map_err(|k| self.error(k, start.offset))?;
+            let value = attr_value(a).map_err(|k| self.error(k, start.offset))?;
             e.attributes.push(Attribute {
                 name: QName {
                     namespace: ns.map(Cow::Borrowed),
@@ -447,6 +444,22 @@ impl<'a> Reader<'a> {
             });
         }
         Ok(e)
+    }
+}
+
+/// Only XML whitespace?
+#[inline]
+pub(crate) fn is_blank(s: &str) -> bool {
+    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+/// The normalised value of an attribute: borrowed when plain.
+#[inline]
+fn attr_value<'a>(a: &RawAttr<'a>) -> Result<Cow<'a, str>, ParseErrorKind> {
+    if a.plain {
+        Ok(Cow::Borrowed(a.value))
+    } else {
+        decode(a.value, true)
     }
 }
 

@@ -17,6 +17,9 @@ pub(crate) type TokError = (ParseErrorKind, usize);
 pub(crate) struct RawAttr<'a> {
     pub(crate) name: &'a str,
     pub(crate) value: &'a str,
+    /// The value holds no reference and no tab, newline or carriage return: it is its own
+    /// normalised value.
+    pub(crate) plain: bool,
 }
 
 /// One token.
@@ -30,10 +33,12 @@ pub(crate) enum Token<'a> {
     },
     /// `</name>`.
     End { name: &'a str, offset: usize },
-    /// Character data between markup, raw; `needs_decoding` when it holds `&` or `\r`.
+    /// Character data between markup, raw; `needs_decoding` when it holds `&` or `\r`, `refs`
+    /// when it holds `&`.
     Text {
         raw: &'a str,
         needs_decoding: bool,
+        refs: bool,
         offset: usize,
     },
     /// The content of a CDATA section.
@@ -113,6 +118,69 @@ fn find_end(hay: &[u8], pat: &[u8]) -> Option<usize> {
         from = at + 1;
     }
     None
+}
+
+/// Eight copies of a byte, for word-at-a-time scans.
+const fn splat(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+const HI: u64 = splat(0x80);
+
+/// The high bit of each byte of `v` lower than `n` (`n` ≤ 0x80). Only the lowest flagged byte
+/// is exact (borrows may flag bytes above it), which is all the scans below use.
+#[inline]
+const fn below(v: u64, n: u8) -> u64 {
+    v.wrapping_sub(splat(n)) & !v & HI
+}
+
+/// The high bit of each byte of `v` equal to `b` (lowest flag exact, as for [`below`]).
+#[inline]
+const fn equal(v: u64, b: u8) -> u64 {
+    below(v ^ splat(b), 1)
+}
+
+/// Whether an attribute-value byte ends the fast scan: the closing quote, `<`, `&` or a
+/// control character (tab, newline and carriage return are normalised; the others are kept).
+#[inline]
+fn value_stop(b: u8, quote: u8) -> bool {
+    b == quote || b == b'<' || b == b'&' || b < 0x20
+}
+
+/// Scans an attribute value opened by `quote` just before `start`: returns the offset of the
+/// closing quote and whether the value is plain (see [`RawAttr::plain`]). `Err(Some(at))` for a
+/// `<` at `at`, `Err(None)` for an unterminated value. Eight bytes at a time: values are too
+/// short for a vectorised search to pay off and too long for a byte loop to be cheap.
+#[inline]
+fn scan_value(bytes: &[u8], start: usize, quote: u8) -> Result<(usize, bool), Option<usize>> {
+    let mut plain = true;
+    let mut p = start;
+    loop {
+        while let Some(word) = bytes.get(p..p + 8) {
+            let Ok(word) = <[u8; 8]>::try_from(word) else {
+                break;
+            };
+            let v = u64::from_le_bytes(word);
+            let stops = equal(v, quote) | equal(v, b'<') | equal(v, b'&') | below(v, 0x20);
+            if stops != 0 {
+                p += (stops.trailing_zeros() / 8) as usize;
+                break;
+            }
+            p += 8;
+        }
+        while bytes.get(p).is_some_and(|&b| !value_stop(b, quote)) {
+            p += 1;
+        }
+        match bytes.get(p) {
+            None => return Err(None),
+            Some(&b) if b == quote => return Ok((p, plain)),
+            Some(b'<') => return Err(Some(p)),
+            Some(_) => {
+                plain = false;
+                p += 1;
+            }
+        }
+    }
 }
 
 #[inline]
@@ -232,34 +300,36 @@ impl<'a> Tokenizer<'a> {
     fn text(&mut self, start: usize) -> Result<Token<'a>, TokError> {
         let bytes = self.src.as_bytes();
         let hay = &bytes[start..];
-        // most text is a short indentation run: look at it byte by byte first, then let one
-        // memchr pass find either the end of the text or the first byte that needs decoding
+        // one vectorised search finds the end of the text, or first the `&` or `\r` that make it
+        // need decoding (then at most two more searches)
+        let (mut refs, mut cr) = (false, false);
         let mut i = 0;
-        let short = hay.len().min(32);
-        let found = loop {
-            if i == short {
-                break memchr3(b'<', b'&', b'\r', &hay[i..]).map(|k| i + k);
+        let end = loop {
+            let rest = &hay[i..];
+            let found = match (refs, cr) {
+                (false, false) => memchr3(b'<', b'&', b'\r', rest),
+                (true, false) => memchr2(b'<', b'\r', rest),
+                (false, true) => memchr2(b'<', b'&', rest),
+                (true, true) => memchr(b'<', rest),
+            };
+            let Some(k) = found else {
+                break hay.len();
+            };
+            match rest[k] {
+                b'<' => break i + k,
+                b'&' => refs = true,
+                _ => cr = true,
             }
-            if matches!(hay[i], b'<' | b'&' | b'\r') {
-                break Some(i);
-            }
-            i += 1;
+            i += k + 1;
         };
-        let (end, needs_decoding) = match found {
-            Some(i) if hay[i] == b'<' => (start + i, false),
-            Some(i) => (
-                memchr(b'<', &hay[i..]).map_or(bytes.len(), |j| start + i + j),
-                true,
-            ),
-            None => (bytes.len(), false),
-        };
-        if end - start > self.max_text {
+        if end > self.max_text {
             return Err(self.text_limit(start));
         }
-        self.pos = end;
+        self.pos = start + end;
         Ok(Token::Text {
-            raw: &self.src[start..end],
-            needs_decoding,
+            raw: &self.src[start..start + end],
+            needs_decoding: refs || cr,
+            refs,
             offset: start,
         })
     }
@@ -356,20 +426,15 @@ impl<'a> Tokenizer<'a> {
                 }
             };
             let value_start = p + 1;
-            let Some(i) = memchr2(quote, b'<', &bytes[value_start..]) else {
-                return Err((ParseErrorKind::UnexpectedEof, start));
-            };
-            if bytes[value_start + i] == b'<' {
-                return Err((
-                    ParseErrorKind::Malformed("'<' in attribute value"),
-                    value_start + i,
-                ));
-            }
-            if i > self.max_text {
+            let (end, plain) = scan_value(bytes, value_start, quote).map_err(|at| match at {
+                Some(at) => (ParseErrorKind::Malformed("'<' in attribute value"), at),
+                None => (ParseErrorKind::UnexpectedEof, start),
+            })?;
+            if end - value_start > self.max_text {
                 return Err(self.text_limit(value_start));
             }
-            let value = &self.src[value_start..value_start + i];
-            p = value_start + i + 1;
+            let value = &self.src[value_start..end];
+            p = end + 1;
             if self.attrs.len() >= self.max_attrs {
                 return Err((
                     ParseErrorKind::LimitExceeded {
@@ -390,6 +455,7 @@ impl<'a> Tokenizer<'a> {
             self.attrs.push(RawAttr {
                 name: attr_name,
                 value,
+                plain,
             });
         }
     }
@@ -420,8 +486,9 @@ mod tests {
                 Token::Text {
                     raw,
                     needs_decoding,
+                    refs,
                     ..
-                } => out.push(format!("T{needs_decoding}:{raw}")),
+                } => out.push(format!("T{needs_decoding}{refs}:{raw}")),
                 Token::CData { text, .. } => out.push(format!("C:{text}")),
                 Token::Eof => return Ok(out),
             }
@@ -432,7 +499,54 @@ mod tests {
     fn splits_markup() {
         let got =
             tokens("<a x='1' y = \"2>\"><!-- c --><?pi x?><b/>t&amp;<![CDATA[<z>]]></a >").unwrap();
-        assert_eq!(got, ["<a x=1 y=2>", "<b /", "Ttrue:t&amp;", "C:<z>", "</a"]);
+        assert_eq!(
+            got,
+            ["<a x=1 y=2>", "<b /", "Ttruetrue:t&amp;", "C:<z>", "</a"]
+        );
+    }
+
+    #[test]
+    fn scans_attribute_values() {
+        for (value, plain) in [
+            ("", true),
+            ("short", true),
+            ("exactly8", true),
+            ("a value longer than eight bytes, with: punctuation!", true),
+            ("é accents and ünïcödé beyond one word", true),
+            ("a &amp; b", false),
+            ("tab\there", false),
+            ("a long value whose line ends\r\nneed normalising", false),
+            ("0123456789abcdef&", false),
+        ] {
+            let doc = format!("<a x=\"{value}\" y='{value}'/>");
+            let mut t = Tokenizer::new(&doc, 0, 8, 1 << 20);
+            assert!(matches!(t.next(), Ok(Token::Start { .. })), "{value}");
+            for a in &t.attrs {
+                assert_eq!((a.value, a.plain), (value, plain), "{value}");
+            }
+        }
+        for bad in [
+            "<a x='0123456789<'/>",
+            "<a x=\"0123456789abcdef",
+            "<a x='ab",
+        ] {
+            assert!(tokens(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn flags_text() {
+        let got = tokens("<a>  \r\n  <b/>x &amp; y\r\n</a>").unwrap();
+        assert_eq!(
+            got,
+            [
+                "<a ",
+                "Ttruefalse:  \r\n  ",
+                "<b /",
+                "Ttruetrue:x &amp; y\r\n",
+                "</a"
+            ]
+        );
     }
 
     #[test]

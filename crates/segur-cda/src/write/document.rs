@@ -759,6 +759,7 @@ enum Item<'r, 'a> {
     Rel(&'r Relationship<'a>),
     Value(&'r Element<'a>),
     Time(&'r Time<'a>),
+    Code(&'static str, &'r Code<'a>),
 }
 
 impl Item<'_, '_> {
@@ -769,6 +770,7 @@ impl Item<'_, '_> {
             Self::Rel(r) => relationship(w, r),
             Self::Value(v) => element(w, v),
             Self::Time(t) => time(w, "effectiveTime", t),
+            Self::Code(tag, c) => code(w, tag, c),
         }
     }
 }
@@ -859,6 +861,26 @@ fn statement(w: &mut XmlOut, s: &ClinicalStatement<'_>) {
     }
     for v in &s.values {
         ranked.push((rank_of("value"), Item::Value(v)));
+    }
+    let single = [
+        ("priorityCode", &s.priority_code),
+        ("languageCode", &s.language_code),
+        ("routeCode", &s.route_code),
+        ("administrationUnitCode", &s.administration_unit_code),
+    ];
+    for (tag, c) in single {
+        if let Some(c) = c {
+            ranked.push((rank_of(tag), Item::Code(tag, c)));
+        }
+    }
+    let repeated = [
+        ("interpretationCode", &s.interpretation_codes),
+        ("methodCode", &s.method_codes),
+        ("approachSiteCode", &s.approach_site_codes),
+        ("targetSiteCode", &s.target_site_codes),
+    ];
+    for (tag, codes) in repeated {
+        ranked.extend(codes.iter().map(|c| (rank_of(tag), Item::Code(tag, c))));
     }
     for p in &s.participations {
         ranked.push((rank_of(&p.tag), Item::Part(p)));
