@@ -1,32 +1,36 @@
-//! A DMP round trip against the in-memory simulator of `segur-dmp`: the CI-SIS vaccination
-//! note example (a CDA whose patient has a test INS) is fed (TD2.1, with a signature entry),
-//! found (TD3.1), retrieved (TD3.2) and compared byte for byte, masked (TD3.3a) and deleted
-//! (TD3.3c). Every request carries a VIHF signed with the throw-away test key of
-//! `crates/segur-dmp/tests/data/` and verified by the simulator.
+//! A DMP round trip against the in-memory simulator of `segur-dmp`: a CI-SIS discharge letter
+//! (N1: a PDF in a CDA header) is built with the `segur-cda` builder for a patient with a test
+//! INS, fed (TD2.1) with the DMP's signature document (detached XAdES over the submission's
+//! manifest, made by `Feed::signed` and verified by the simulator), found (TD3.1), retrieved
+//! (TD3.2) and compared byte for byte, masked (TD3.3a) and deleted (TD3.3c). Every request
+//! carries a VIHF signed with the throw-away test key of `crates/segur-dmp/tests/data/` (the
+//! same key signs the XAdES document here; a real LPS uses the CPS signature key or the
+//! structure's signing certificate).
 //!
 //! Run with `cargo run --example dmp_feed`.
 
+use segur::cda::build::{PatientInfo, samples};
+use segur::cda::write::Style;
 use segur::dmp::simulator::Simulator;
 use segur::dmp::{
-    AuthorizationAction, DmpClient, Environment, Feed, Query, Retrieve, SenderDevice, Update,
+    AuthorizationAction, DmpClient, Environment, Feed, Query, Retrieve, SenderDevice,
+    SignatureDocument, Update,
 };
-use segur::ins::Ins;
+use segur::ins::{BirthDate, CalendarDate, Cog, IdentityTraits, Ins, Sex};
 use segur::soap::vihf::{AuthenticationMode, CodedValue, Lps, VihfBuilder, VihfVerifier};
 use segur::transport::{
     Clock, FixedClock, HttpRequest, HttpResponse, SeededRandomness, TransportError,
 };
-use segur::xds::cda::{CdaOverrides, class_code_for_type};
+use segur::xds::cda::CdaOverrides;
 use segur::xds::{
     AvailabilityStatus, Code, Cx, DocumentEntry, EntryUuid, Oid, Submission, SubmissionSet,
     UniqueId, XdsTime,
 };
-use segur::xmldsig::{Certificate, SoftwareSigner};
+use segur::xmldsig::{Certificate, SoftwareSigner, TrustPolicy};
 
-const CDA: &[u8] = include_bytes!("../crates/segur-mssante/tests/data/VAC-NOTE_2023.01.xml");
 const CA: &[u8] = include_bytes!("../crates/segur-dmp/tests/data/ca.pem");
 const KEY: &[u8] = include_bytes!("../crates/segur-dmp/tests/data/sign.key.pem");
 const CERT: &[u8] = include_bytes!("../crates/segur-dmp/tests/data/sign.pem");
-const SIGNATURE: &[u8] = b"<Signature xmlns=\"http://www.w3.org/2000/09/xmldsig#\"/>";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The test certificates are valid from 2026-11-22: a fixed clock keeps the example stable.
@@ -34,6 +38,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let random = SeededRandomness::new(2026);
     let ins = Ins::from_cda_id("1.2.250.1.213.1.4.10", "279035121518989")?;
     let patient = Cx::from_ins(&ins);
+
+    // The CDA: the builder's N1 discharge letter sample (fictitious hospital and doctor) for
+    // this patient, with the strict traits an INSi query would return.
+    let traits = IdentityTraits::new(
+        "PAT-TROIS",
+        "DOMINIQUE MARIE-LOUISE",
+        BirthDate::Full(CalendarDate::new(1979, 3, 28)?),
+        Sex::from_code("F")?,
+        Some(Cog::parse("51215")?),
+    )?;
+    let mut builder = samples::n1_letter();
+    builder.patient = Some(PatientInfo::from_ins(&ins, &traits));
+    let document = builder.build()?;
+    let report = document.validate();
+    if !report.is_valid() {
+        return Err(format!("CDA not valid: {:?}", report.findings).into());
+    }
+    let cda = document.to_xml(Style::Pretty).into_bytes();
+    println!("CDA built: N1 discharge letter, {} bytes", cda.len());
 
     // The simulated DMP: trusts the test CA, knows the patient.
     let sim = Simulator::new(
@@ -73,16 +96,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     dmp.set_authorization(&ins, AuthorizationAction::Add)?;
     println!("TD0.3 authorisation added");
 
-    // Metadata from the CDA header, plus the DMP's signature entry.
-    let overrides = CdaOverrides::new()
-        .with_class_code(class_code_for_type("11488-4").ok_or("class code")?)
-        .with_format_code(Code::new(
-            "urn:asip:ci-sis:vac-note:2023",
-            "1.2.250.1.213.1.1.4.2.282",
-            "Note de vaccination",
-        ));
+    // Metadata from the CDA header (the class code of a discharge letter is given: the
+    // built-in ASS_X04 excerpt does not map its type 11490-0).
     let doc_id = EntryUuid::parse("Document01")?;
-    let entry = DocumentEntry::from_cda_bytes(CDA, doc_id.clone(), &overrides)?;
+    let overrides = CdaOverrides::new().with_class_code(Code::new(
+        "10",
+        "1.2.250.1.213.1.1.4.1",
+        "Compte rendu",
+    ));
+    let entry = DocumentEntry::from_cda_bytes(&cda, doc_id.clone(), &overrides)?;
     let set = SubmissionSet {
         entry_uuid: EntryUuid::parse("SubmissionSet01")?,
         unique_id: Oid::parse("1.2.250.1.999.1.1.1.1")?,
@@ -96,31 +118,36 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         intended_recipients: Vec::new(),
         availability_status: None,
     };
-    let mut signature = DocumentEntry::dmp_signature(
-        EntryUuid::parse("Signature01")?,
-        UniqueId::parse("1.2.250.1.999.1.1.3.1")?,
-        patient.clone(),
-        entry.healthcare_facility_type_code.clone(),
-        entry.practice_setting_code.clone(),
-        XdsTime::now(&clock),
-        entry.authors.clone(),
-    );
-    signature.set_content(SIGNATURE);
     let unique_id = entry.unique_id.clone();
     let mut submission = Submission::new(set.clone());
     submission.add_document(entry, &random);
-    submission.add_dmp_signature(signature, &random);
-    let feed = Feed::new(
+    // The DMP's signature entry and its XAdES document, signed now.
+    let xades_signer = SoftwareSigner::from_pem(KEY, CERT)?;
+    let feed = Feed::signed(
         submission,
-        vec![
-            (doc_id, CDA.to_vec()),
-            (EntryUuid::parse("Signature01")?, SIGNATURE.to_vec()),
-        ],
+        vec![(doc_id, cda.clone())],
+        SignatureDocument {
+            entry_uuid: EntryUuid::parse("Signature01")?,
+            unique_id: UniqueId::parse("1.2.250.1.999.1.1.3.1")?,
+        },
+        &xades_signer,
+        &clock,
+        &random,
+    )?;
+    let verified = feed.verify_signature(TrustPolicy::Anchors {
+        anchors: vec![Certificate::from_pem(CA)?],
+        at: clock.now(),
+    })?;
+    println!(
+        "XAdES signature document: Id {}, signed by {}, manifest of {} references",
+        verified.signature_id,
+        verified.certificate.subject_dn(),
+        verified.manifest.len()
     );
     dmp.feed(&ins, &feed)?;
     println!(
-        "TD2.1 feed: {} bytes of CDA + signature entry accepted",
-        CDA.len()
+        "TD2.1 feed: {} bytes of CDA + signature document accepted",
+        cda.len()
     );
 
     let found = dmp.query(
@@ -135,14 +162,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("fed document not found")?
         .clone();
     println!(
-        "TD3.1 FindDocuments: {} entries, the note is {} (uniqueId {})",
+        "TD3.1 FindDocuments: {} entries, the letter is {} (uniqueId {})",
         found.objects.documents.len(),
         registered.entry_uuid.as_str(),
         registered.unique_id.as_str()
     );
 
     let retrieved = dmp.retrieve(&ins, &Retrieve::new(unique_id.clone()))?;
-    let same = retrieved.first().is_some_and(|d| d.content == CDA);
+    let same = retrieved.first().is_some_and(|d| d.content == cda);
     println!(
         "TD3.2 retrieve: {} bytes, identical to what was sent: {same}",
         retrieved[0].content.len()
