@@ -1,9 +1,11 @@
-//! Replays the committed fuzz corpora (`fuzz/corpus/fuzz_c14n`, `fuzz/corpus/fuzz_xmldsig_verify`)
-//! through the same checks the fuzz targets run (`fuzz/checks/xmldsig_*.rs`), on the stable
-//! toolchain.
+//! Replays the committed fuzz corpora (`fuzz/corpus/fuzz_c14n`, `fuzz/corpus/fuzz_xmldsig_verify`,
+//! `fuzz/corpus/fuzz_xades_verify`) through the same checks the fuzz targets run
+//! (`fuzz/checks/xmldsig_*.rs`, `fuzz/checks/xades_verify.rs`), on the stable toolchain.
 
 #[path = "../../../fuzz/checks/xmldsig_c14n.rs"]
 mod xmldsig_c14n;
+#[path = "../../../fuzz/checks/xades_verify.rs"]
+mod xades_verify;
 #[path = "../../../fuzz/checks/xmldsig_verify.rs"]
 mod xmldsig_verify;
 
@@ -28,4 +30,9 @@ fn c14n_corpus() {
 #[test]
 fn verify_corpus() {
     replay("fuzz_xmldsig_verify", xmldsig_verify::check);
+}
+
+#[test]
+fn xades_verify_corpus() {
+    replay("fuzz_xades_verify", xades_verify::check);
 }
