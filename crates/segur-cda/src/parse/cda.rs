@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::reader::{Item, Reader, Start, check_refs, decode, is_blank};
+use super::reader::{Item, Reader, Start, check_refs, decode, is_blank, tight};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::model::{
     Addr, AddrPart, Body, ClinicalStatement, Code, ComponentOf, Consent, Device, Document, Ed,
@@ -67,13 +67,13 @@ fn clinical_document<'a>(
     };
     while let Some(c) = r.next_child()? {
         if !c.is_hl7() {
-            d.extensions.push(r.capture(c)?);
+            tight(&mut d.extensions).push(r.capture(c)?);
             continue;
         }
         match c.local {
             "realmCode" => code_fill(r, c, push_default(&mut d.realm_codes))?,
             "typeId" => d.type_id = Some(ii(r, c)?),
-            "templateId" => d.template_ids.push(ii(r, c)?),
+            "templateId" => tight(&mut d.template_ids).push(ii(r, c)?),
             "id" => d.id = Some(ii(r, c)?),
             "code" => code_fill(r, c, insert_default(&mut d.code))?,
             "title" => d.title = Some(r.text()?),
@@ -95,23 +95,23 @@ fn clinical_document<'a>(
             }
             "authenticator" => participation_fill(r, c, push_default(&mut d.authenticators))?,
             "participant" => participation_fill(r, c, push_default(&mut d.participants))?,
-            "inFulfillmentOf" => d.in_fulfillment_of.push(in_fulfillment_of(r, c)?),
+            "inFulfillmentOf" => tight(&mut d.in_fulfillment_of).push(in_fulfillment_of(r, c)?),
             "documentationOf" => {
                 while let Some(e) = r.next_child()? {
                     if e.is_hl7() && e.local == "serviceEvent" {
-                        d.documentation_of.push(service_event(r, e)?);
+                        tight(&mut d.documentation_of).push(service_event(r, e)?);
                     } else {
-                        d.extensions.push(r.capture(e)?);
+                        tight(&mut d.extensions).push(r.capture(e)?);
                     }
                 }
             }
-            "relatedDocument" => d.related_documents.push(related_document(r, c)?),
+            "relatedDocument" => tight(&mut d.related_documents).push(related_document(r, c)?),
             "authorization" => {
                 while let Some(e) = r.next_child()? {
                     if e.is_hl7() && e.local == "consent" {
-                        d.authorizations.push(consent(r, e)?);
+                        tight(&mut d.authorizations).push(consent(r, e)?);
                     } else {
-                        d.extensions.push(r.capture(e)?);
+                        tight(&mut d.extensions).push(r.capture(e)?);
                     }
                 }
             }
@@ -120,7 +120,7 @@ fn clinical_document<'a>(
                     if e.is_hl7() && e.local == "encompassingEncounter" {
                         d.component_of = Some(encounter(r, e)?);
                     } else {
-                        d.extensions.push(r.capture(e)?);
+                        tight(&mut d.extensions).push(r.capture(e)?);
                     }
                 }
             }
@@ -131,11 +131,11 @@ fn clinical_document<'a>(
                         (true, "structuredBody") => {
                             d.body = Some(Body::Structured(structured_body(r, e)?));
                         }
-                        _ => d.extensions.push(r.capture(e)?),
+                        _ => tight(&mut d.extensions).push(r.capture(e)?),
                     }
                 }
             }
-            _ => d.extensions.push(r.capture(c)?),
+            _ => tight(&mut d.extensions).push(r.capture(c)?),
         }
     }
     Ok(d)
@@ -175,7 +175,7 @@ fn code_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, c: &mut Code<'a>) -> Res<()> 
                 ed_fill(r, e, insert_default::<Box<Ed<'a>>>(&mut c.original_text))?;
             }
             (true, "translation") => code_fill(r, e, push_default(&mut c.translations))?,
-            _ => c.extensions.push(r.capture(e)?),
+            _ => tight(&mut c.extensions).push(r.capture(e)?),
         }
     }
     Ok(())
@@ -196,7 +196,7 @@ fn ed_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, e: &mut Ed<'a>) -> Res<()> {
                 e.reference = r.attr("value", c.offset)?;
                 r.skip()?;
             }
-            Item::Child(c) => e.extensions.push(r.capture(c)?),
+            Item::Child(c) => tight(&mut e.extensions).push(r.capture(c)?),
             Item::Text {
                 raw,
                 needs_decoding,
@@ -236,7 +236,7 @@ fn time_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, t: &mut Time<'a>) -> Res<()> 
             (true, "low") => time_fill(r, e, insert_default::<Box<Time<'a>>>(&mut t.low))?,
             (true, "high") => time_fill(r, e, insert_default::<Box<Time<'a>>>(&mut t.high))?,
             (true, "center") => time_fill(r, e, insert_default::<Box<Time<'a>>>(&mut t.center))?,
-            _ => t.extensions.push(r.capture(e)?),
+            _ => tight(&mut t.extensions).push(r.capture(e)?),
         }
     }
     Ok(())
@@ -265,7 +265,7 @@ fn name<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Name<'a>> {
                 };
                 let qualifier = r.attr("qualifier", c.offset)?;
                 let value = r.text()?;
-                n.parts.push(NamePart {
+                tight(&mut n.parts).push(NamePart {
                     kind,
                     value,
                     qualifier,
@@ -273,7 +273,7 @@ fn name<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Name<'a>> {
             }
             Item::Text { raw, offset, .. } if !is_blank(raw) => {
                 let t = decode(raw, false).map_err(|k| r.error(k, offset))?;
-                n.parts.push(NamePart {
+                tight(&mut n.parts).push(NamePart {
                     kind: NamePartKind::Text,
                     value: trim_cow(t),
                     qualifier: None,
@@ -303,7 +303,7 @@ fn addr<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Addr<'a>> {
             Item::Child(c) => {
                 if c.is_hl7() && c.local != "useablePeriod" {
                     let value = r.text()?;
-                    a.parts.push(AddrPart {
+                    tight(&mut a.parts).push(AddrPart {
                         name: Some(Cow::Borrowed(c.local)),
                         value,
                     });
@@ -314,7 +314,7 @@ fn addr<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Addr<'a>> {
             Item::Text { raw, offset, .. } => {
                 if !is_blank(raw) {
                     let t = decode(raw, false).map_err(|k| r.error(k, offset))?;
-                    a.parts.push(AddrPart {
+                    tight(&mut a.parts).push(AddrPart {
                         name: None,
                         value: trim_cow(t),
                     });
@@ -340,17 +340,19 @@ fn participation_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, p: &mut Participatio
     p.context_control_code = r.attr("contextControlCode", s.offset)?;
     while let Some(c) = r.next_child()? {
         if !c.is_hl7() {
-            p.extensions.push(r.capture(c)?);
+            tight(&mut p.extensions).push(r.capture(c)?);
             continue;
         }
         match c.local {
-            "templateId" => p.template_ids.push(ii(r, c)?),
+            "templateId" => tight(&mut p.template_ids).push(ii(r, c)?),
             "functionCode" => code_fill(r, c, insert_default(&mut p.function_code))?,
             "time" => time_fill(r, c, insert_default(&mut p.time))?,
             "signatureCode" => code_fill(r, c, insert_default(&mut p.signature_code))?,
-            "awarenessCode" | "realmCode" | "typeId" => p.extensions.push(r.capture(c)?),
+            "awarenessCode" | "realmCode" | "typeId" => {
+                tight(&mut p.extensions).push(r.capture(c)?)
+            }
             _ if p.role.is_none() => role_fill(r, c, insert_default(&mut p.role))?,
-            _ => p.extensions.push(r.capture(c)?),
+            _ => tight(&mut p.extensions).push(r.capture(c)?),
         }
     }
     Ok(())
@@ -361,15 +363,15 @@ fn role_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, ro: &mut Role<'a>) -> Res<()>
     ro.class_code = r.attr("classCode", s.offset)?;
     while let Some(c) = r.next_child()? {
         if !c.is_hl7() {
-            ro.extensions.push(r.capture(c)?);
+            tight(&mut ro.extensions).push(r.capture(c)?);
             continue;
         }
         match c.local {
-            "templateId" => ro.template_ids.push(ii(r, c)?),
-            "id" => ro.ids.push(ii(r, c)?),
+            "templateId" => tight(&mut ro.template_ids).push(ii(r, c)?),
+            "id" => tight(&mut ro.ids).push(ii(r, c)?),
             "code" => code_fill(r, c, insert_default(&mut ro.code))?,
-            "addr" => ro.addrs.push(addr(r, c)?),
-            "telecom" => ro.telecoms.push(telecom(r, c)?),
+            "addr" => tight(&mut ro.addrs).push(addr(r, c)?),
+            "telecom" => tight(&mut ro.telecoms).push(telecom(r, c)?),
             "assignedPerson" | "associatedPerson" | "informationRecipient" | "relatedPerson"
                 if ro.person.is_none() =>
             {
@@ -386,7 +388,7 @@ fn role_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, ro: &mut Role<'a>) -> Res<()>
             {
                 ro.organization = Some(organization(r, c)?);
             }
-            _ => ro.extensions.push(r.capture(c)?),
+            _ => tight(&mut ro.extensions).push(r.capture(c)?),
         }
     }
     Ok(())
@@ -399,9 +401,9 @@ fn person<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Person<'a>> {
     };
     while let Some(c) = r.next_child()? {
         if c.is_hl7() && c.local == "name" {
-            p.names.push(name(r, c)?);
+            tight(&mut p.names).push(name(r, c)?);
         } else {
-            p.extensions.push(r.capture(c)?);
+            tight(&mut p.extensions).push(r.capture(c)?);
         }
     }
     Ok(p)
@@ -411,7 +413,7 @@ fn patient<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Patient<'a>> {
     let mut p = Patient::default();
     while let Some(c) = r.next_child()? {
         match (c.is_hl7(), c.local) {
-            (true, "name") => p.names.push(name(r, c)?),
+            (true, "name") => tight(&mut p.names).push(name(r, c)?),
             (true, "administrativeGenderCode") => {
                 code_fill(r, c, insert_default(&mut p.administrative_gender_code))?;
             }
@@ -424,11 +426,11 @@ fn patient<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Patient<'a>> {
                     if e.is_hl7() && e.local == "place" {
                         p.birthplace = Some(place(r, e)?);
                     } else {
-                        p.extensions.push(r.capture(e)?);
+                        tight(&mut p.extensions).push(r.capture(e)?);
                     }
                 }
             }
-            _ => p.extensions.push(r.capture(c)?),
+            _ => tight(&mut p.extensions).push(r.capture(c)?),
         }
     }
     Ok(p)
@@ -440,7 +442,7 @@ fn device<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Device<'a>> {
         match (c.is_hl7(), c.local) {
             (true, "manufacturerModelName") => d.manufacturer_model_name = Some(r.text()?),
             (true, "softwareName") => d.software_name = Some(r.text()?),
-            _ => d.extensions.push(r.capture(c)?),
+            _ => tight(&mut d.extensions).push(r.capture(c)?),
         }
     }
     Ok(d)
@@ -450,14 +452,14 @@ fn organization<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Organization<'a>> 
     let mut o = Organization::default();
     while let Some(c) = r.next_child()? {
         match (c.is_hl7(), c.local) {
-            (true, "id") => o.ids.push(ii(r, c)?),
-            (true, "name") => o.names.push(r.text()?),
-            (true, "telecom") => o.telecoms.push(telecom(r, c)?),
-            (true, "addr") => o.addrs.push(addr(r, c)?),
+            (true, "id") => tight(&mut o.ids).push(ii(r, c)?),
+            (true, "name") => tight(&mut o.names).push(r.text()?),
+            (true, "telecom") => tight(&mut o.telecoms).push(telecom(r, c)?),
+            (true, "addr") => tight(&mut o.addrs).push(addr(r, c)?),
             (true, "standardIndustryClassCode") => {
                 code_fill(r, c, insert_default(&mut o.standard_industry_class_code))?;
             }
-            _ => o.extensions.push(r.capture(c)?),
+            _ => tight(&mut o.extensions).push(r.capture(c)?),
         }
     }
     Ok(o)
@@ -469,7 +471,7 @@ fn place<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Place<'a>> {
         match (c.is_hl7(), c.local) {
             (true, "name") => p.name = Some(r.text()?),
             (true, "addr") => p.addr = Some(addr(r, c)?),
-            _ => p.extensions.push(r.capture(c)?),
+            _ => tight(&mut p.extensions).push(r.capture(c)?),
         }
     }
     Ok(p)
@@ -485,12 +487,12 @@ fn in_fulfillment_of<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<InFulfillmentO
             let mut o = Order::default();
             while let Some(e) = r.next_child()? {
                 match (e.is_hl7(), e.local) {
-                    (true, "id") => o.ids.push(ii(r, e)?),
+                    (true, "id") => tight(&mut o.ids).push(ii(r, e)?),
                     (true, "code") => code_fill(r, e, insert_default(&mut o.code))?,
                     (true, "priorityCode") => {
                         code_fill(r, e, insert_default(&mut o.priority_code))?;
                     }
-                    _ => o.extensions.push(r.capture(e)?),
+                    _ => tight(&mut o.extensions).push(r.capture(e)?),
                 }
             }
             f.order = Some(o);
@@ -508,12 +510,12 @@ fn service_event<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<ServiceEvent<'a>> 
     };
     while let Some(c) = r.next_child()? {
         match (c.is_hl7(), c.local) {
-            (true, "templateId") => e.template_ids.push(ii(r, c)?),
-            (true, "id") => e.ids.push(ii(r, c)?),
+            (true, "templateId") => tight(&mut e.template_ids).push(ii(r, c)?),
+            (true, "id") => tight(&mut e.ids).push(ii(r, c)?),
             (true, "code") => code_fill(r, c, insert_default(&mut e.code))?,
             (true, "effectiveTime") => time_fill(r, c, insert_default(&mut e.effective_time))?,
             (true, "performer") => participation_fill(r, c, push_default(&mut e.performers))?,
-            _ => e.extensions.push(r.capture(c)?),
+            _ => tight(&mut e.extensions).push(r.capture(c)?),
         }
     }
     Ok(e)
@@ -529,11 +531,11 @@ fn related_document<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<RelatedDocument
             let mut p = ParentDocument::default();
             while let Some(e) = r.next_child()? {
                 match (e.is_hl7(), e.local) {
-                    (true, "id") => p.ids.push(ii(r, e)?),
+                    (true, "id") => tight(&mut p.ids).push(ii(r, e)?),
                     (true, "code") => code_fill(r, e, insert_default(&mut p.code))?,
                     (true, "setId") => p.set_id = Some(ii(r, e)?),
                     (true, "versionNumber") => p.version_number = value_attr(r, e)?,
-                    _ => p.extensions.push(r.capture(e)?),
+                    _ => tight(&mut p.extensions).push(r.capture(e)?),
                 }
             }
             d.parent_document = Some(p);
@@ -548,11 +550,11 @@ fn consent<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Consent<'a>> {
     let mut c = Consent::default();
     while let Some(e) = r.next_child()? {
         match (e.is_hl7(), e.local) {
-            (true, "templateId") => c.template_ids.push(ii(r, e)?),
-            (true, "id") => c.ids.push(ii(r, e)?),
+            (true, "templateId") => tight(&mut c.template_ids).push(ii(r, e)?),
+            (true, "id") => tight(&mut c.ids).push(ii(r, e)?),
             (true, "code") => code_fill(r, e, insert_default(&mut c.code))?,
             (true, "statusCode") => code_fill(r, e, insert_default(&mut c.status_code))?,
-            _ => c.extensions.push(r.capture(e)?),
+            _ => tight(&mut c.extensions).push(r.capture(e)?),
         }
     }
     Ok(c)
@@ -562,7 +564,7 @@ fn encounter<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<ComponentOf<'a>> {
     let mut enc = ComponentOf::default();
     while let Some(c) = r.next_child()? {
         match (c.is_hl7(), c.local) {
-            (true, "id") => enc.ids.push(ii(r, c)?),
+            (true, "id") => tight(&mut enc.ids).push(ii(r, c)?),
             (true, "code") => code_fill(r, c, insert_default(&mut enc.code))?,
             (true, "effectiveTime") => time_fill(r, c, insert_default(&mut enc.effective_time))?,
             (true, "dischargeDispositionCode") => {
@@ -579,11 +581,11 @@ fn encounter<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<ComponentOf<'a>> {
                     if e.is_hl7() && e.local == "healthCareFacility" {
                         enc.health_care_facility = Some(facility(r, e)?);
                     } else {
-                        enc.extensions.push(r.capture(e)?);
+                        tight(&mut enc.extensions).push(r.capture(e)?);
                     }
                 }
             }
-            _ => enc.extensions.push(r.capture(c)?),
+            _ => tight(&mut enc.extensions).push(r.capture(c)?),
         }
     }
     Ok(enc)
@@ -593,13 +595,13 @@ fn facility<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<HealthCareFacility<'a>
     let mut f = HealthCareFacility::default();
     while let Some(c) = r.next_child()? {
         match (c.is_hl7(), c.local) {
-            (true, "id") => f.ids.push(ii(r, c)?),
+            (true, "id") => tight(&mut f.ids).push(ii(r, c)?),
             (true, "code") => code_fill(r, c, insert_default(&mut f.code))?,
             (true, "location") => f.location = Some(place(r, c)?),
             (true, "serviceProviderOrganization") => {
                 f.service_provider_organization = Some(organization(r, c)?);
             }
-            _ => f.extensions.push(r.capture(c)?),
+            _ => tight(&mut f.extensions).push(r.capture(c)?),
         }
     }
     Ok(f)
@@ -613,7 +615,7 @@ fn non_xml_body<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<NonXmlBody<'a>> {
             ed_fill(r, c, &mut b.text)?;
             seen_text = true;
         } else {
-            b.extensions.push(r.capture(c)?);
+            tight(&mut b.extensions).push(r.capture(c)?);
         }
     }
     Ok(b)
@@ -627,11 +629,11 @@ fn structured_body<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<StructuredBody<
                 if e.is_hl7() && e.local == "section" {
                     section_into(r, e, &mut b.sections)?;
                 } else {
-                    b.extensions.push(r.capture(e)?);
+                    tight(&mut b.extensions).push(r.capture(e)?);
                 }
             }
         } else {
-            b.extensions.push(r.capture(c)?);
+            tight(&mut b.extensions).push(r.capture(c)?);
         }
     }
     Ok(b)
@@ -641,7 +643,7 @@ fn structured_body<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<StructuredBody<
 /// (no move) and their temporaries stay out of the recursive functions' frames.
 #[inline]
 fn push_default<T: Default>(v: &mut Vec<T>) -> &mut T {
-    v.push(T::default());
+    tight(v).push(T::default());
     let last = v.len() - 1;
     &mut v[last]
 }
@@ -687,11 +689,11 @@ fn section_into<'a>(r: &mut Reader<'a>, s: Start<'a>, out: &mut Vec<Section<'a>>
 #[inline(never)]
 fn section_child<'a>(r: &mut Reader<'a>, c: Start<'a>, sec: &mut Section<'a>) -> Res<()> {
     if !c.is_hl7() {
-        sec.extensions.push(r.capture(c)?);
+        tight(&mut sec.extensions).push(r.capture(c)?);
         return Ok(());
     }
     match c.local {
-        "templateId" => sec.template_ids.push(ii(r, c)?),
+        "templateId" => tight(&mut sec.template_ids).push(ii(r, c)?),
         "id" => sec.id = Some(ii(r, c)?),
         "code" => code_fill(r, c, insert_default(&mut sec.code))?,
         "title" => sec.title = Some(r.text()?),
@@ -705,7 +707,7 @@ fn section_child<'a>(r: &mut Reader<'a>, c: Start<'a>, sec: &mut Section<'a>) ->
         "confidentialityCode" => code_fill(r, c, insert_default(&mut sec.confidentiality_code))?,
         "languageCode" => code_fill(r, c, insert_default(&mut sec.language_code))?,
         "author" | "informant" => participation_fill(r, c, push_default(&mut sec.participations))?,
-        _ => sec.extensions.push(r.capture(c)?),
+        _ => tight(&mut sec.extensions).push(r.capture(c)?),
     }
     Ok(())
 }
@@ -751,17 +753,17 @@ fn statement_child<'a>(
     st: &mut ClinicalStatement<'a>,
 ) -> Res<()> {
     if !c.is_hl7() {
-        st.extensions.push(r.capture(c)?);
+        tight(&mut st.extensions).push(r.capture(c)?);
         return Ok(());
     }
     match c.local {
-        "templateId" => st.template_ids.push(ii(r, c)?),
-        "id" => st.ids.push(ii(r, c)?),
+        "templateId" => tight(&mut st.template_ids).push(ii(r, c)?),
+        "id" => tight(&mut st.ids).push(ii(r, c)?),
         "code" => code_fill(r, c, insert_default(&mut st.code))?,
         "text" => ed_fill(r, c, insert_default(&mut st.text))?,
         "statusCode" => code_fill(r, c, insert_default(&mut st.status_code))?,
         "effectiveTime" => time_fill(r, c, push_default(&mut st.effective_times))?,
-        "value" => st.values.push(r.capture(c)?),
+        "value" => tight(&mut st.values).push(r.capture(c)?),
         "priorityCode" => code_fill(r, c, insert_default::<Box<Code<'a>>>(&mut st.priority_code))?,
         "languageCode" => code_fill(r, c, insert_default::<Box<Code<'a>>>(&mut st.language_code))?,
         "routeCode" => code_fill(r, c, insert_default::<Box<Code<'a>>>(&mut st.route_code))?,
@@ -778,7 +780,7 @@ fn statement_child<'a>(
         | "consumable" | "product" | "responsibleParty" => {
             participation_fill(r, c, push_default(&mut st.participations))?;
         }
-        _ => st.extensions.push(r.capture(c)?),
+        _ => tight(&mut st.extensions).push(r.capture(c)?),
     }
     Ok(())
 }

@@ -25,6 +25,8 @@ struct Open<'a> {
     qname: &'a str,
     /// `ns.len()` before this element's declarations.
     ns_mark: usize,
+    /// The default namespace in scope before this element's declarations.
+    prev_default: Option<&'a str>,
 }
 
 /// A start tag the cursor stopped on (its attributes are the reader's current ones).
@@ -66,6 +68,9 @@ pub(crate) struct Reader<'a> {
     src: &'a str,
     tok: Tokenizer<'a>,
     ns: Vec<Binding<'a>>,
+    /// The default namespace in scope (the last `xmlns` binding of `ns`), kept at hand because
+    /// every unprefixed element resolves it.
+    default_ns: Option<&'a str>,
     open: Vec<Open<'a>>,
     /// Set when the last start tag was `<x/>`: the next read reports its end.
     pending_empty_end: bool,
@@ -81,6 +86,7 @@ impl<'a> Reader<'a> {
             src,
             tok: Tokenizer::new(src, pos, limits.max_attributes, limits.max_text_len),
             ns: Vec::with_capacity(16),
+            default_ns: None,
             open: Vec::with_capacity(64),
             pending_empty_end: false,
             limits,
@@ -115,8 +121,10 @@ impl<'a> Reader<'a> {
             self.pending_empty_end = false;
             let open = self.open.pop().expect("an empty element is open");
             self.ns.truncate(open.ns_mark);
+            self.default_ns = open.prev_default;
             return Ok(Item::End(self.tok.pos()));
         }
+        self.tok.expected_end = self.open.last().map(|o| o.qname);
         let token = self.tok.next().map_err(|(k, o)| self.error(k, o))?;
         match token {
             Token::Start {
@@ -140,6 +148,7 @@ impl<'a> Reader<'a> {
                     return Err(self.error(kind, offset));
                 }
                 self.ns.truncate(open.ns_mark);
+                self.default_ns = open.prev_default;
                 Ok(Item::End(offset))
             }
             Token::Text {
@@ -198,6 +207,7 @@ impl<'a> Reader<'a> {
             ));
         }
         let ns_mark = self.ns.len();
+        let prev_default = self.default_ns;
         std::mem::swap(&mut self.attrs, &mut self.tok.attrs);
         for a in &self.attrs {
             if a.name.as_bytes()[0] != b'x' || !a.name.starts_with("xmlns") {
@@ -227,12 +237,19 @@ impl<'a> Reader<'a> {
                     offset,
                 ));
             }
+            if prefix.is_empty() {
+                self.default_ns = (!a.value.is_empty()).then_some(a.value);
+            }
             self.ns.push(Binding {
                 prefix,
                 uri: a.value,
             });
         }
-        self.open.push(Open { qname, ns_mark });
+        self.open.push(Open {
+            qname,
+            ns_mark,
+            prev_default,
+        });
         if empty {
             self.pending_empty_end = true;
         }
@@ -248,18 +265,14 @@ impl<'a> Reader<'a> {
         if prefix.is_empty() && !element {
             return Ok(None);
         }
+        if prefix.is_empty() {
+            return Ok(self.default_ns);
+        }
         if prefix == "xml" {
             return Ok(Some(XML_NS));
         }
-        let found = if prefix.is_empty() {
-            self.ns.iter().rev().find(|b| b.prefix.is_empty())
-        } else {
-            self.ns.iter().rev().find(|b| b.prefix == prefix)
-        };
-        match found {
-            Some(b) if b.uri.is_empty() => Ok(None),
+        match self.ns.iter().rev().find(|b| b.prefix == prefix) {
             Some(b) => Ok(Some(b.uri)),
-            None if prefix.is_empty() => Ok(None),
             None => Err(ParseErrorKind::UnboundPrefix {
                 prefix: prefix.to_owned(),
             }),
@@ -397,7 +410,7 @@ impl<'a> Reader<'a> {
                         Cow::Borrowed(raw)
                     };
                     if let Some(top) = stack.last_mut() {
-                        top.children.push(Node::Text(t));
+                        tight(&mut top.children).push(Node::Text(t));
                     }
                 }
                 Item::End(_) => {
@@ -406,7 +419,7 @@ impl<'a> Reader<'a> {
                         return Ok(done);
                     }
                     if let Some(parent) = stack.last_mut() {
-                        parent.children.push(Node::Element(done));
+                        tight(&mut parent.children).push(Node::Element(done));
                     }
                 }
             }
@@ -445,6 +458,16 @@ impl<'a> Reader<'a> {
         }
         Ok(e)
     }
+}
+
+/// `v`, given room for exactly one element if it has none: most repeated CDA children occur
+/// once, and the default first allocation (four elements) would triple the model's memory.
+#[inline]
+pub(crate) fn tight<T>(v: &mut Vec<T>) -> &mut Vec<T> {
+    if v.capacity() == 0 {
+        v.reserve_exact(1);
+    }
+    v
 }
 
 /// Only XML whitespace?

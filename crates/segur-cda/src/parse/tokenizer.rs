@@ -194,6 +194,9 @@ pub(crate) struct Tokenizer<'a> {
     pos: usize,
     /// The attributes of the last start tag.
     pub(crate) attrs: Vec<RawAttr<'a>>,
+    /// The name of the open element, set by the reader: an end tag with exactly this name is
+    /// accepted without scanning it again.
+    pub(crate) expected_end: Option<&'a str>,
     max_attrs: usize,
     max_text: usize,
 }
@@ -204,6 +207,7 @@ impl<'a> Tokenizer<'a> {
             src,
             pos,
             attrs: Vec::with_capacity(16),
+            expected_end: None,
             max_attrs,
             max_text,
         }
@@ -336,6 +340,21 @@ impl<'a> Tokenizer<'a> {
 
     fn end_tag(&mut self, start: usize) -> Result<Token<'a>, TokError> {
         let bytes = self.src.as_bytes();
+        // the common case: the end tag closes the open element, whose name is already checked
+        if let Some(expected) = self.expected_end {
+            let after = start + 2 + expected.len();
+            if bytes
+                .get(start + 2..after)
+                .is_some_and(|n| n == expected.as_bytes())
+                && bytes.get(after) == Some(&b'>')
+            {
+                self.pos = after + 1;
+                return Ok(Token::End {
+                    name: expected,
+                    offset: start,
+                });
+            }
+        }
         let end = scan_name(bytes, start + 2).map_err(|m| (ParseErrorKind::Malformed(m), start))?;
         let mut p = end;
         while p < bytes.len() && is_ws(bytes[p]) {
@@ -444,7 +463,12 @@ impl<'a> Tokenizer<'a> {
                     name_start,
                 ));
             }
-            if self.attrs.iter().any(|a| a.name == attr_name) {
+            let first = attr_name.as_bytes()[0];
+            if self
+                .attrs
+                .iter()
+                .any(|a| a.name.as_bytes()[0] == first && a.name == attr_name)
+            {
                 return Err((
                     ParseErrorKind::DuplicateAttribute {
                         name: attr_name.to_owned(),
