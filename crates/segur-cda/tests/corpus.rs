@@ -85,3 +85,54 @@ fn every_example_parses_with_its_header() {
     eprintln!("INS accepted by segur-ins: {valid_ins}/{with_ins}");
     assert_eq!(n1, 4, "the four N1 examples");
 }
+
+/// The role of every participation, in the header and in every clinical statement, is a role
+/// element: participation attributes written as elements (`modeCode`, `awarenessCode`, as in
+/// `01_Modeles_contenus_CDA.xml`) are never taken for it.
+#[test]
+fn participation_roles_are_role_elements() {
+    const ROLES: &[&str] = &[
+        "assignedAuthor",
+        "assignedEntity",
+        "associatedEntity",
+        "assignedCustodian",
+        "intendedRecipient",
+        "participantRole",
+        "patientRole",
+        "relatedEntity",
+        "relatedSubject",
+        "manufacturedProduct",
+        "specimenRole",
+        "maintainedEntity",
+    ];
+    let mut checked = 0;
+    for path in corpus_files() {
+        let bytes = std::fs::read(&path).expect("readable corpus file");
+        let doc = segur_cda::parse(&bytes).expect("parses");
+        let name = path.display();
+        let header = doc
+            .authors
+            .iter()
+            .chain(&doc.participants)
+            .chain(&doc.informants)
+            .chain(&doc.authenticators)
+            .chain(&doc.record_targets);
+        let body = doc
+            .all_sections()
+            .into_iter()
+            .flat_map(|s| s.statements())
+            .flat_map(|s| &s.participations);
+        for p in header.chain(body) {
+            if let Some(role) = &p.role {
+                assert!(
+                    ROLES.contains(&role.tag.as_ref()),
+                    "{name}: <{}> read as the role of <{}>",
+                    role.tag,
+                    p.tag
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} roles checked");
+}

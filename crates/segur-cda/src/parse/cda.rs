@@ -348,7 +348,8 @@ fn participation_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, p: &mut Participatio
             "functionCode" => code_fill(r, c, insert_default(&mut p.function_code))?,
             "time" => time_fill(r, c, insert_default(&mut p.time))?,
             "signatureCode" => code_fill(r, c, insert_default(&mut p.signature_code))?,
-            "awarenessCode" | "realmCode" | "typeId" => {
+            // Participant2/Performer2 `modeCode` is a participation attribute, not the role
+            "awarenessCode" | "modeCode" | "realmCode" | "typeId" => {
                 tight(&mut p.extensions).push(r.capture(c)?)
             }
             _ if p.role.is_none() => role_fill(r, c, insert_default(&mut p.role))?,
