@@ -350,7 +350,7 @@ fn participation_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, p: &mut Participatio
             "signatureCode" => code_fill(r, c, insert_default(&mut p.signature_code))?,
             // Participant2/Performer2 `modeCode` is a participation attribute, not the role
             "awarenessCode" | "modeCode" | "realmCode" | "typeId" => {
-                tight(&mut p.extensions).push(r.capture(c)?)
+                tight(&mut p.extensions).push(r.capture(c)?);
             }
             _ if p.role.is_none() => role_fill(r, c, insert_default(&mut p.role))?,
             _ => tight(&mut p.extensions).push(r.capture(c)?),
