@@ -1,21 +1,22 @@
-//! Replays the committed corpus of `fuzz_dmp_response` (`fuzz/corpus/fuzz_dmp_response`)
-//! through the same check the fuzz target runs (`fuzz/checks/dmp_response.rs`), on stable.
+//! Replays the committed corpora of `fuzz_dmp_response` and `fuzz_dmp_http`
+//! (`fuzz/corpus/<target>`) through the same checks the fuzz targets run
+//! (`fuzz/checks/dmp_response.rs`, `fuzz/checks/dmp_http.rs`), on stable.
 
+#[path = "../../../fuzz/checks/dmp_http.rs"]
+mod dmp_http;
 #[path = "../../../fuzz/checks/dmp_response.rs"]
 mod dmp_response;
+#[path = "../../../fuzz/checks/replay.rs"]
+mod replay;
 
 #[test]
 fn fuzz_dmp_response_corpus() {
-    let dir = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../fuzz/corpus/fuzz_dmp_response"
-    );
-    let mut count = 0;
-    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{dir}: {e}")) {
-        dmp_response::check(&std::fs::read(entry.unwrap().path()).unwrap());
-        count += 1;
-    }
-    assert!(count >= 5, "{dir} holds only {count} seeds");
+    replay::replay("fuzz_dmp_response", 5, dmp_response::check);
+}
+
+#[test]
+fn fuzz_dmp_http_corpus() {
+    replay::replay("fuzz_dmp_http", 7, dmp_http::check);
 }
 
 #[test]
@@ -31,4 +32,22 @@ fn hostile_inputs_go_through_the_check() {
     }
     let deep = format!("application/soap+xml\n{}", "<a>".repeat(10_000));
     dmp_response::check(deep.as_bytes());
+}
+
+#[test]
+fn hostile_requests_go_through_the_http_check() {
+    let mut big_head = b"POST /a HTTP/1.1\r\nX: ".to_vec();
+    big_head.resize(100_000, b'x');
+    let many_headers: String = (0..200).map(|i| format!("X-{i}: v\r\n")).collect();
+    for data in [
+        &b""[..],
+        b"\r\n\r\n",
+        b"POST /a HTTP/1.1\r\nContent-Length: 5\r\n\r\nab",
+        b"POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcXY0\r\n\r\n",
+        b"POST /a HTTP/1.1\r\nContent-Length: 18446744073709551616\r\n\r\n",
+        &big_head,
+        format!("POST /a HTTP/1.1\r\n{many_headers}\r\n").as_bytes(),
+    ] {
+        dmp_http::check(data);
+    }
 }

@@ -357,14 +357,40 @@ enum ReadError {
 
 type Tls = StreamOwned<ServerConnection, TcpStream>;
 
-struct Connection {
-    tls: Tls,
+/// Where request bytes come from: the TLS stream, or a buffer ([`parse_request`]).
+trait Input: io::Read {
+    /// Blocks reads for at most `timeout`.
+    fn set_timeout(&mut self, timeout: Duration);
+    /// Sends `100 Continue`; `false` if the peer is gone.
+    fn send_continue(&mut self) -> bool;
+}
+
+impl Input for Tls {
+    fn set_timeout(&mut self, timeout: Duration) {
+        let _ = self.sock.set_read_timeout(Some(timeout));
+    }
+
+    fn send_continue(&mut self) -> bool {
+        self.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").is_ok() && self.flush().is_ok()
+    }
+}
+
+impl Input for &[u8] {
+    fn set_timeout(&mut self, _: Duration) {}
+
+    fn send_continue(&mut self) -> bool {
+        true
+    }
+}
+
+struct Connection<S> {
+    io: S,
     /// Bytes received and not consumed yet (`buf[pos..]`).
     buf: Vec<u8>,
     pos: usize,
 }
 
-impl Connection {
+impl<S: Input> Connection<S> {
     fn available(&self) -> &[u8] {
         &self.buf[self.pos..]
     }
@@ -375,10 +401,10 @@ impl Connection {
         if remaining.is_zero() {
             return Err(ReadError::Gone);
         }
-        let _ = self.tls.sock.set_read_timeout(Some(remaining));
+        self.io.set_timeout(remaining);
         let mut chunk = [0u8; 16 * 1024];
         loop {
-            match self.tls.read(&mut chunk) {
+            match self.io.read(&mut chunk) {
                 Ok(0) => return Ok(false),
                 Ok(n) => {
                     self.buf.extend_from_slice(&chunk[..n]);
@@ -423,7 +449,9 @@ impl Connection {
         self.buf.drain(..self.pos);
         self.pos = 0;
     }
+}
 
+impl Connection<Tls> {
     fn write_response(&mut self, response: &http::Response<Vec<u8>>, keep_alive: bool) -> bool {
         let status = response.status();
         let mut head = format!(
@@ -444,9 +472,9 @@ impl Connection {
             response.body().len(),
             if keep_alive { "keep-alive" } else { "close" }
         ));
-        self.tls.write_all(head.as_bytes()).is_ok()
-            && self.tls.write_all(response.body()).is_ok()
-            && self.tls.flush().is_ok()
+        self.io.write_all(head.as_bytes()).is_ok()
+            && self.io.write_all(response.body()).is_ok()
+            && self.io.flush().is_ok()
     }
 
     fn reject(&mut self, status: u16, reason: &str) {
@@ -461,9 +489,9 @@ impl Connection {
     }
 
     fn close(mut self) {
-        self.tls.conn.send_close_notify();
-        let _ = self.tls.flush();
-        let _ = self.tls.sock.shutdown(Shutdown::Write);
+        self.io.conn.send_close_notify();
+        let _ = self.io.flush();
+        let _ = self.io.sock.shutdown(Shutdown::Write);
     }
 }
 
@@ -520,7 +548,7 @@ fn serve(tcp: TcpStream, shared: &Shared) {
         .and_then(|chain| chain.first())
         .map(|leaf| TlsClientCertificate::new(leaf.to_vec()));
     let mut conn = Connection {
-        tls,
+        io: tls,
         buf: Vec::new(),
         pos: 0,
     };
@@ -553,9 +581,31 @@ struct Request {
     keep_alive: bool,
 }
 
+/// Reads the first request of `input` exactly as the server reads one from a connection: the
+/// same bounds, `POST` only, a `Content-Length` or chunked body (the rest of `input` is
+/// ignored). `Err` is the status the server answers before closing the connection (`400` for
+/// an empty or truncated request). For fuzzing, and for other front ends of the [`Simulator`].
+pub fn parse_request(
+    input: &[u8],
+    limits: &ServerLimits,
+) -> Result<http::Request<Vec<u8>>, http::StatusCode> {
+    let mut conn = Connection {
+        io: input,
+        buf: Vec::new(),
+        pos: 0,
+    };
+    match read_request(&mut conn, limits) {
+        Ok(Some(request)) => Ok(request.http),
+        Ok(None) | Err(ReadError::Gone) => Err(http::StatusCode::BAD_REQUEST),
+        Err(ReadError::Reject(status, _)) => {
+            Err(http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::BAD_REQUEST))
+        }
+    }
+}
+
 /// Reads one request; `Ok(None)` when the connection closes or idles out before it starts.
-fn read_request(
-    conn: &mut Connection,
+fn read_request<S: Input>(
+    conn: &mut Connection<S>,
     limits: &ServerLimits,
 ) -> Result<Option<Request>, ReadError> {
     // wait for the first byte (idle), then for the whole request
@@ -589,7 +639,7 @@ fn read_request(
             return Err(ReadError::Reject(413, "request body too large"));
         }
         Framing::Length(n) => {
-            if head.expect_continue && !continue_100(conn) {
+            if head.expect_continue && !conn.io.send_continue() {
                 return Err(ReadError::Gone);
             }
             conn.want(n, deadline)?;
@@ -598,7 +648,7 @@ fn read_request(
             body
         }
         Framing::Chunked => {
-            if head.expect_continue && !continue_100(conn) {
+            if head.expect_continue && !conn.io.send_continue() {
                 return Err(ReadError::Gone);
             }
             read_chunked(conn, limits, deadline)?
@@ -614,12 +664,8 @@ fn read_request(
     }))
 }
 
-fn continue_100(conn: &mut Connection) -> bool {
-    conn.tls.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").is_ok() && conn.tls.flush().is_ok()
-}
-
-fn read_chunked(
-    conn: &mut Connection,
+fn read_chunked<S: Input>(
+    conn: &mut Connection<S>,
     limits: &ServerLimits,
     deadline: Instant,
 ) -> Result<Vec<u8>, ReadError> {
