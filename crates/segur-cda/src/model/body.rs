@@ -153,7 +153,7 @@ pub struct Entry<'a> {
     /// `@contextConductionInd`.
     pub context_conduction_ind: Option<Cow<'a, str>>,
     /// The clinical statement it holds.
-    pub statement: Option<ClinicalStatement<'a>>,
+    pub statement: Option<Box<ClinicalStatement<'a>>>,
     /// Other children.
     pub extensions: Vec<Element<'a>>,
 }
@@ -363,7 +363,7 @@ pub struct Relationship<'a> {
     /// `@negationInd`.
     pub negation_ind: Option<Cow<'a, str>>,
     /// The target statement.
-    pub statement: Option<ClinicalStatement<'a>>,
+    pub statement: Option<Box<ClinicalStatement<'a>>>,
     /// Other children (`sequenceNumber`, `seperatableInd`, ...).
     pub extensions: Vec<Element<'a>>,
 }

@@ -722,7 +722,11 @@ fn entry_into<'a>(r: &mut Reader<'a>, s: Start<'a>, out: &mut Vec<Entry<'a>>) ->
             && e.statement.is_none()
             && !matches!(c.local, "templateId" | "realmCode" | "typeId")
         {
-            statement_fill(r, c, insert_default(&mut e.statement))?;
+            statement_fill(
+                r,
+                c,
+                insert_default::<Box<ClinicalStatement<'a>>>(&mut e.statement),
+            )?;
         } else {
             capture_into(r, c, &mut e.extensions)?;
         }
@@ -804,7 +808,11 @@ fn relationship_into<'a>(
             "sequenceNumber" | "seperatableInd" | "templateId" | "realmCode" | "typeId"
         );
         if c.is_hl7() && rel.statement.is_none() && !structural {
-            statement_fill(r, c, insert_default(&mut rel.statement))?;
+            statement_fill(
+                r,
+                c,
+                insert_default::<Box<ClinicalStatement<'a>>>(&mut rel.statement),
+            )?;
         } else {
             capture_into(r, c, &mut rel.extensions)?;
         }
