@@ -231,9 +231,11 @@ pub struct Code<'a> {
     pub null_flavor: Option<Cow<'a, str>>,
     /// `originalText` (boxed: rare, and codes are everywhere).
     pub original_text: Option<Box<Ed<'a>>>,
+    /// `qualifier`s (CD: e.g. the laterality of a target site).
+    pub qualifiers: Vec<Qualifier<'a>>,
     /// `translation` children.
     pub translations: Vec<Self>,
-    /// Other children (`qualifier`, extensions).
+    /// Other children (extensions).
     pub extensions: Vec<Element<'a>>,
 }
 owned_struct!(Code {
@@ -244,8 +246,28 @@ owned_struct!(Code {
     display_name,
     null_flavor,
     original_text,
+    qualifiers,
     translations,
     extensions,
+});
+
+/// A `qualifier` of a coded value (HL7 CR): a role name and its value.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Qualifier<'a> {
+    /// `@inverted`.
+    pub inverted: Option<Cow<'a, str>>,
+    /// `name` (CV).
+    pub name: Option<Code<'a>>,
+    /// `value` (CD).
+    pub value: Option<Code<'a>>,
+    /// Other children (extensions).
+    pub extensions: Vec<Element<'a>>,
+}
+owned_struct!(Qualifier {
+    inverted,
+    name,
+    value,
+    extensions
 });
 
 impl<'a> Code<'a> {

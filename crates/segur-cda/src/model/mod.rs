@@ -32,7 +32,7 @@ pub use body::{
 };
 pub use datatypes::{
     Addr, AddrPart, Attribute, Code, Ed, Element, INS_ROOTS, Ii, Name, NamePart, NamePartKind,
-    Node, QName, Telecom,
+    Node, QName, Qualifier, Telecom,
 };
 pub use header::{
     ComponentOf, Consent, Device, Document, HealthCareFacility, InFulfillmentOf, Order,

@@ -8,8 +8,8 @@ use crate::model::{
     Addr, AddrPart, Body, ClinicalStatement, Code, ComponentOf, Consent, Device, Document, Ed,
     Element, Entry, HealthCareFacility, Ii, InFulfillmentOf, Name, NamePart, NamePartKind,
     Narrative, NonXmlBody, Order, Organization, ParentDocument, Participation, Patient, Person,
-    Place, QName, RelatedDocument, Relationship, Role, Section, ServiceEvent, StatementKind,
-    StructuredBody, Telecom, Time,
+    Place, QName, Qualifier, RelatedDocument, Relationship, Role, Section, ServiceEvent,
+    StatementKind, StructuredBody, Telecom, Time,
 };
 
 /// Errors are boxed inside the parser: every `Result` on the hot path stays small.
@@ -175,7 +175,20 @@ fn code_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, c: &mut Code<'a>) -> Res<()> 
                 ed_fill(r, e, insert_default::<Box<Ed<'a>>>(&mut c.original_text))?;
             }
             (true, "translation") => code_fill(r, e, push_default(&mut c.translations))?,
+            (true, "qualifier") => qualifier_fill(r, e, push_default(&mut c.qualifiers))?,
             _ => tight(&mut c.extensions).push(r.capture(e)?),
+        }
+    }
+    Ok(())
+}
+
+fn qualifier_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, q: &mut Qualifier<'a>) -> Res<()> {
+    q.inverted = r.attr("inverted", s.offset)?;
+    while let Some(e) = r.next_child()? {
+        match (e.is_hl7(), e.local) {
+            (true, "name") if q.name.is_none() => code_fill(r, e, insert_default(&mut q.name))?,
+            (true, "value") if q.value.is_none() => code_fill(r, e, insert_default(&mut q.value))?,
+            _ => tight(&mut q.extensions).push(r.capture(e)?),
         }
     }
     Ok(())

@@ -150,6 +150,20 @@ fn code_body(w: &mut XmlOut, c: &Code<'_>) {
     if let Some(t) = &c.original_text {
         ed(w, "originalText", t);
     }
+    for q in &c.qualifiers {
+        w.start("qualifier");
+        w.opt_attr("inverted", q.inverted.as_deref());
+        if let Some(n) = &q.name {
+            code(w, "name", n);
+        }
+        if let Some(v) = &q.value {
+            code(w, "value", v);
+        }
+        for e in &q.extensions {
+            element(w, e);
+        }
+        w.end();
+    }
     for e in &c.extensions {
         element(w, e);
     }
