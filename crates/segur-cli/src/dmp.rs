@@ -130,6 +130,9 @@ pub(crate) struct SimulatorArgs {
     /// A patient who has a DMP, as an XDS CX (`<INS>^^^&<OID>&ISO^NH`); repeatable.
     #[arg(long = "patient")]
     patients: Vec<String>,
+    /// Accept only what the DMP accepts: TLS 1.2 with its three ECDHE_RSA AEAD suites.
+    #[arg(long)]
+    dmp_tls: bool,
 }
 
 fn read(path: &PathBuf) -> Result<Vec<u8>, CliError> {
@@ -201,7 +204,8 @@ fn simulator(args: &SimulatorArgs) -> Result<ExitCode, CliError> {
         &read(&args.key)?,
         &read(&args.client_ca)?,
     )?
-    .listen(args.listen);
+    .listen(args.listen)
+    .dmp_tls_profile(args.dmp_tls);
     let server = SimulatorServer::start(simulator, config)?;
     let mut out = std::io::stdout();
     writeln!(out, "listening on {}", server.url())

@@ -277,6 +277,7 @@ fn the_simulator_runs_as_a_process() {
                 &file("ca.pem"),
                 "--patient",
                 &patient_cx(),
+                "--dmp-tls",
             ])
             .stdout(Stdio::piped())
             .spawn()

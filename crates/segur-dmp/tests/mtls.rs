@@ -64,7 +64,8 @@ fn pki() -> Pki {
     }
 }
 
-fn start_with(pki: &Pki, limits: ServerLimits) -> SimulatorServer {
+/// The server, configured by `configure` beyond the test PKI.
+fn start_with(pki: &Pki, configure: impl FnOnce(ServerConfig) -> ServerConfig) -> SimulatorServer {
     let anchor = Certificate::from_der(pki.ca.cert.der().to_vec()).unwrap();
     let simulator = Simulator::new(
         VihfVerifier::with_trust_anchors(vec![anchor], common::clock().now()),
@@ -75,13 +76,12 @@ fn start_with(pki: &Pki, limits: ServerLimits) -> SimulatorServer {
         pki.server.key_pem().as_bytes(),
         pki.ca.cert_pem().as_bytes(),
     )
-    .unwrap()
-    .limits(limits);
-    SimulatorServer::start(simulator, config).unwrap()
+    .unwrap();
+    SimulatorServer::start(simulator, configure(config)).unwrap()
 }
 
 fn start(pki: &Pki) -> SimulatorServer {
-    start_with(pki, ServerLimits::default())
+    start_with(pki, |config| config)
 }
 
 /// An HTTPS transport trusting the test CA, with `tls` as client certificate (if any).
@@ -363,11 +363,21 @@ fn unknown_patient_missing_authorisation_bad_metadata_and_missing_document() {
 /// A raw TLS client with the right certificate: writes `bytes`, returns all it reads until
 /// the server closes.
 fn raw_exchange(pki: &Pki, server: &SimulatorServer, bytes: &[u8]) -> String {
+    raw_exchange_with(pki, server, rustls::DEFAULT_VERSIONS, bytes).unwrap()
+}
+
+/// The same, offering only `versions`.
+fn raw_exchange_with(
+    pki: &Pki,
+    server: &SimulatorServer,
+    versions: &[&'static rustls::SupportedProtocolVersion],
+    bytes: &[u8],
+) -> std::io::Result<String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = rustls::RootCertStore::empty();
     roots.add(pki.ca.cert.der().clone()).unwrap();
     let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
+        .with_protocol_versions(versions)
         .unwrap()
         .with_root_certificates(roots)
         .with_client_auth_cert(
@@ -380,11 +390,36 @@ fn raw_exchange(pki: &Pki, server: &SimulatorServer, bytes: &[u8]) -> String {
     let tcp = TcpStream::connect(server.local_addr()).unwrap();
     tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let mut tls = rustls::StreamOwned::new(conn, tcp);
-    tls.write_all(bytes).unwrap();
-    tls.flush().unwrap();
+    tls.write_all(bytes)?;
+    tls.flush()?;
     let mut out = Vec::new();
-    tls.read_to_end(&mut out).unwrap();
-    String::from_utf8_lossy(&out).into_owned()
+    tls.read_to_end(&mut out)?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+#[test]
+fn the_dmp_tls_profile_refuses_tls13_only_clients() {
+    let pki = pki();
+    let server = start_with(&pki, |config| config.dmp_tls_profile(true));
+    let request = b"POST /r HTTP/1.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    let err = raw_exchange_with(&pki, &server, &[&rustls::version::TLS13], request).unwrap_err();
+    assert!(err.to_string().contains("ProtocolVersion"), "{err}");
+    let answer = raw_exchange_with(&pki, &server, &[&rustls::version::TLS12], request).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 500 "), "{answer}");
+    // the client's modern profile falls back to TLS 1.2
+    let modern = HttpsTransport::builder()
+        .trust_anchors_pem(pki.ca.cert_pem().as_bytes())
+        .unwrap()
+        .tls_profile(segur_transport::TlsProfile::Modern)
+        .client_identity_pem(
+            pki.client.cert_pem().as_bytes(),
+            pki.client.key_pem().as_bytes(),
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+    let dmp = client(&server, modern, &pki.signer);
+    assert!(!dmp.test_existence(&common::ins()).unwrap().exists);
 }
 
 #[test]
@@ -444,7 +479,7 @@ fn a_slow_client_is_cut_off_and_the_server_stops_when_dropped() {
     let pki = pki();
     let mut limits = ServerLimits::default();
     limits.request_timeout = Duration::from_millis(300);
-    let server = start_with(&pki, limits);
+    let server = start_with(&pki, |config| config.limits(limits));
     let started = Instant::now();
     // half a head, then silence: closed without an answer once the request time is up
     let answer = raw_exchange(&pki, &server, b"POST /r HTTP/1.1\r\nContent-Le");

@@ -81,6 +81,7 @@ pub struct ServerConfig {
     client_anchors: Vec<CertificateDer<'static>>,
     listen: SocketAddr,
     limits: ServerLimits,
+    dmp_profile: bool,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -90,6 +91,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("client_anchors", &self.client_anchors.len())
             .field("listen", &self.listen)
             .field("limits", &self.limits)
+            .field("dmp_profile", &self.dmp_profile)
             .finish_non_exhaustive()
     }
 }
@@ -127,6 +129,7 @@ impl ServerConfig {
             client_anchors,
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             limits: ServerLimits::default(),
+            dmp_profile: false,
         })
     }
 
@@ -144,8 +147,31 @@ impl ServerConfig {
         self
     }
 
+    /// Accepts only what the DMP accepts from LPS (PDT-INF-579v4): TLS 1.2 with
+    /// `TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256`, `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256` and
+    /// `TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384` (needs an RSA server key), so that a client
+    /// offering only TLS 1.3 or other suites fails here as it would against the DMP. Default:
+    /// TLS 1.2 and 1.3 with every suite of *ring*.
+    #[must_use]
+    pub fn dmp_tls_profile(mut self, yes: bool) -> Self {
+        self.dmp_profile = yes;
+        self
+    }
+
     fn tls(&self) -> Result<Arc<rustls::ServerConfig>, DmpError> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut provider = rustls::crypto::ring::default_provider();
+        let versions: &[&rustls::SupportedProtocolVersion] = if self.dmp_profile {
+            use rustls::crypto::ring::cipher_suite as cs;
+            provider.cipher_suites = vec![
+                cs::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+                cs::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+                cs::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+            ];
+            &[&rustls::version::TLS12]
+        } else {
+            rustls::DEFAULT_VERSIONS
+        };
+        let provider = Arc::new(provider);
         let mut roots = RootCertStore::empty();
         for anchor in &self.client_anchors {
             roots
@@ -157,7 +183,7 @@ impl ServerConfig {
                 .build()
                 .map_err(|e| server_error("client certificate verifier", e))?;
         let config = rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
+            .with_protocol_versions(versions)
             .map_err(|e| server_error("TLS versions", e))?
             .with_client_cert_verifier(verifier)
             .with_single_cert(self.chain.clone(), self.key.clone_key())
