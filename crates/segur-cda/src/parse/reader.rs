@@ -282,6 +282,9 @@ impl<'a> Reader<'a> {
     /// The next child element of the current element, skipping text; `None` at its end tag.
     pub(crate) fn next_child(&mut self) -> Result<Option<Start<'a>>, Box<ParseError>> {
         loop {
+            if !self.pending_empty_end {
+                self.tok.skip_layout();
+            }
             match self.next_item()? {
                 Item::Child(s) => return Ok(Some(s)),
                 Item::End(_) => return Ok(None),
@@ -302,6 +305,9 @@ impl<'a> Reader<'a> {
     pub(crate) fn skip(&mut self) -> Result<usize, Box<ParseError>> {
         let target = self.open.len() - 1;
         loop {
+            if !self.pending_empty_end {
+                self.tok.skip_layout();
+            }
             match self.next_item()? {
                 Item::End(offset) if self.open.len() == target => return Ok(offset),
                 Item::Text {
@@ -392,6 +398,10 @@ impl<'a> Reader<'a> {
         let target = self.open.len() - 1;
         let mut stack: Vec<Element<'a>> = vec![self.generic_start(start)?];
         loop {
+            // layout is dropped anyway (see `is_blank` below)
+            if !self.pending_empty_end {
+                self.tok.skip_layout();
+            }
             match self.next_item()? {
                 Item::Child(s) => {
                     let e = self.generic_start(s)?;

@@ -218,6 +218,37 @@ impl<'a> Tokenizer<'a> {
         self.pos
     }
 
+    /// Moves past a run of layout (bytes up to the space: indentation, line ends) when markup
+    /// follows it, so that callers which ignore text do not get a token for it. Eight bytes at
+    /// a time: indentation runs are long.
+    #[inline]
+    pub(crate) fn skip_layout(&mut self) {
+        let bytes = self.src.as_bytes();
+        let mut p = self.pos;
+        loop {
+            let Some(word) = bytes.get(p..p + 8) else {
+                while bytes.get(p).is_some_and(|&b| b <= b' ') {
+                    p += 1;
+                }
+                break;
+            };
+            let Ok(word) = <[u8; 8]>::try_from(word) else {
+                break;
+            };
+            let v = u64::from_le_bytes(word);
+            // the high bit of every byte above the space (masking first keeps carries in)
+            let printable = (((v & splat(0x7F)) + splat(0x7F - b' ')) | v) & HI;
+            if printable != 0 {
+                p += (printable.trailing_zeros() / 8) as usize;
+                break;
+            }
+            p += 8;
+        }
+        if bytes.get(p) == Some(&b'<') {
+            self.pos = p;
+        }
+    }
+
     /// The next token.
     pub(crate) fn next(&mut self) -> Result<Token<'a>, TokError> {
         let bytes = self.src.as_bytes();
@@ -571,6 +602,23 @@ mod tests {
                 "</a"
             ]
         );
+    }
+
+    #[test]
+    fn skips_layout_before_markup_only() {
+        for (doc, after) in [
+            ("\r\n    \t  \r\n      <a/>", 17),
+            ("  <a/>", 2),
+            ("<a/>", 0),
+            ("   text <a/>", 0),
+            ("\n\n\n\n\n\n\n\n\n\n x<a/>", 0),
+            ("                ", 0),
+            ("\u{e9}  <a/>", 0),
+        ] {
+            let mut t = Tokenizer::new(doc, 0, 8, 1 << 20);
+            t.skip_layout();
+            assert_eq!(t.pos(), after, "{doc:?}");
+        }
     }
 
     #[test]
