@@ -123,10 +123,14 @@ pub fn parse_with<'a>(input: &'a [u8], limits: &Limits) -> Result<Document<'a>, 
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     match detect_encoding(input)? {
         Encoding::Utf8 => {
-            let src = std::str::from_utf8(input).map_err(|e| {
-                let valid = std::str::from_utf8(&input[..e.valid_up_to()]).unwrap_or("");
-                locate(valid, ParseErrorKind::InvalidUtf8, e.valid_up_to())
-            })?;
+            // the vectorised validator on the happy path; std's on failure, for the offset
+            let src = match simdutf8::basic::from_utf8(input) {
+                Ok(src) => src,
+                Err(_) => std::str::from_utf8(input).map_err(|e| {
+                    let valid = std::str::from_utf8(&input[..e.valid_up_to()]).unwrap_or("");
+                    locate(valid, ParseErrorKind::InvalidUtf8, e.valid_up_to())
+                })?,
+            };
             parse_str(src, limits)
         }
         Encoding::Latin1 => {
