@@ -82,17 +82,25 @@ const CLASS: [u8; 256] = {
 /// `:`, not at its end.
 #[inline]
 fn scan_name(bytes: &[u8], start: usize) -> Result<usize, &'static str> {
-    let mut p = start;
+    // a tight loop over name bytes, then a look at what stopped it
+    let run = |from: usize| {
+        bytes.get(from..).map_or(from, |rest| {
+            from + rest
+                .iter()
+                .position(|&b| CLASS[usize::from(b)] != NAME)
+                .unwrap_or(rest.len())
+        })
+    };
+    let mut p = run(start);
     let mut colon = usize::MAX;
-    while let Some(&b) = bytes.get(p) {
-        match CLASS[usize::from(b)] {
-            NAME => {}
-            COLON if colon == usize::MAX => colon = p,
-            COLON => return Err("invalid qualified name"),
-            END => break,
-            _ => return Err("invalid character in name"),
-        }
-        p += 1;
+    if bytes.get(p) == Some(&b':') {
+        colon = p;
+        p = run(p + 1);
+    }
+    match bytes.get(p).map(|&b| CLASS[usize::from(b)]) {
+        None | Some(END) => {}
+        Some(COLON) => return Err("invalid qualified name"),
+        Some(_) => return Err("invalid character in name"),
     }
     if p == start {
         return Err("empty name");
@@ -410,6 +418,7 @@ impl<'a> Tokenizer<'a> {
             scan_name(bytes, start + 1).map_err(|m| (ParseErrorKind::Malformed(m), start))?;
         let name = &self.src[start + 1..p];
         self.attrs.clear();
+        let mut seen = 0u64;
         loop {
             // whitespace before an attribute, `/>` or `>`
             let ws_start = p;
@@ -494,12 +503,13 @@ impl<'a> Tokenizer<'a> {
                     name_start,
                 ));
             }
-            let first = attr_name.as_bytes()[0];
-            if self
-                .attrs
-                .iter()
-                .any(|a| a.name.as_bytes()[0] == first && a.name == attr_name)
-            {
+            // a 64-bit filter on (length, last byte) spares the pairwise comparison of names
+            // in almost every tag
+            let last = attr_name.as_bytes().last().copied().unwrap_or(0);
+            let bit = 1u64 << ((attr_name.len() * 8 + usize::from(last)) & 63);
+            let maybe_seen = seen & bit != 0;
+            seen |= bit;
+            if maybe_seen && self.attrs.iter().any(|a| a.name == attr_name) {
                 return Err((
                     ParseErrorKind::DuplicateAttribute {
                         name: attr_name.to_owned(),
