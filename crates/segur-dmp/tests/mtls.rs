@@ -515,3 +515,37 @@ fn bad_server_configurations_are_errors() {
     );
     assert!(SimulatorServer::start(sim, config).is_err());
 }
+
+#[test]
+fn concurrent_clients_and_the_connection_cap() {
+    let pki = pki();
+    let server = start(&pki);
+    server
+        .simulator()
+        .add_patient(&common::patient().to_hl7v2());
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                let dmp = client(&server, transport(&pki, Some(&pki.client)), &pki.signer);
+                for _ in 0..3 {
+                    assert!(dmp.test_existence(&common::ins()).unwrap().exists);
+                }
+            });
+        }
+    });
+
+    let mut limits = ServerLimits::default();
+    limits.max_connections = 1;
+    let capped = start_with(&pki, |config| config.limits(limits));
+    let dmp = client(&capped, transport(&pki, Some(&pki.client)), &pki.signer);
+    // a connection that says nothing holds the only slot: the next one is closed at once
+    let squatter = TcpStream::connect(capped.local_addr()).unwrap();
+    let err = dmp.test_existence(&common::ins()).unwrap_err();
+    assert!(matches!(err.kind(), DmpErrorKind::Transport(_)), "{err}");
+    drop(squatter);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while dmp.test_existence(&common::ins()).is_err() {
+        assert!(Instant::now() < deadline, "the slot was never freed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
