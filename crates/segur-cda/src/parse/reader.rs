@@ -531,8 +531,17 @@ pub(crate) fn decode(raw: &str, attribute: bool) -> Result<Cow<'_, str>, ParseEr
     } else {
         &SPECIAL_IN_TEXT
     };
-    let special = |b: u8| table[usize::from(b)];
-    let Some(first) = bytes.iter().position(|&b| special(b)) else {
+    // text can be a whole base64 payload: search it vectorised; attribute values are short
+    let find_special = |from: usize| {
+        let rest = &bytes[from..];
+        let found = if attribute {
+            rest.iter().position(|&b| table[usize::from(b)])
+        } else {
+            memchr::memchr2(b'&', b'\r', rest)
+        };
+        found.map(|k| from + k)
+    };
+    let Some(first) = find_special(0) else {
         return Ok(Cow::Borrowed(raw));
     };
     let mut out = String::with_capacity(raw.len());
@@ -572,10 +581,7 @@ pub(crate) fn decode(raw: &str, attribute: bool) -> Result<Cow<'_, str>, ParseEr
                 i += 1;
             }
             _ => {
-                let next = bytes[i..]
-                    .iter()
-                    .position(|&b| special(b))
-                    .map_or(bytes.len(), |k| i + k);
+                let next = find_special(i).unwrap_or(bytes.len());
                 out.push_str(&raw[i..next]);
                 i = next;
             }
