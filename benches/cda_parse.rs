@@ -11,158 +11,23 @@
 //! cannot share the process: it uses two extra modes of this binary, selected by environment:
 //! `CDA_BENCH_MODE=write-sets` (writes the four sets under `CDA_BENCH_DIR`) and
 //! `CDA_BENCH_MODE=anchors` (prints MB/s of the Rust implementations, one line each).
+//! `benches/instructions.sh` counts instructions instead of time (load-independent), with
+//! `CDA_BENCH_MODE=once CDA_BENCH_SET=<set> CDA_BENCH_IMPL=<impl or none>`: one pass of one
+//! implementation over one set, without the verification, under `valgrind --tool=cachegrind`.
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
 use quick_xml::events::Event;
 use segur::cda as segur_cda;
 
+#[path = "support/cda_sets.rs"]
+mod cda_sets;
+use cda_sets::{Set, sets};
+
 const HL7: &str = "urn:hl7-org:v3";
-
-/// A named set of documents.
-struct Set {
-    name: &'static str,
-    docs: Vec<Vec<u8>>,
-}
-
-impl Set {
-    fn bytes(&self) -> u64 {
-        self.docs.iter().map(|d| d.len() as u64).sum()
-    }
-}
-
-fn corpus_dir() -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/cda/examples/TestContenuCDA-3-0"
-    ))
-}
-
-fn real_docs() -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
-        .expect("the CDA corpus (../shared/corpus/cda/examples/TestContenuCDA-3-0)")
-        .map(|e| e.expect("readable directory").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| {
-            let name = p
-                .file_name()
-                .expect("file name")
-                .to_string_lossy()
-                .into_owned();
-            (name, std::fs::read(&p).expect("readable corpus file"))
-        })
-        .collect()
-}
-
-fn has_base64(doc: &[u8]) -> bool {
-    memchr::memmem::find(doc, b"representation=\"B64\"").is_some()
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> usize {
-    memchr::memmem::find(hay, needle)
-        .unwrap_or_else(|| panic!("{} not found", String::from_utf8_lossy(needle)))
-}
-
-/// The largest base64-free N3 document with its body's components repeated to reach 10 MB.
-fn synthetic_structured(real: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let (_, base) = real
-        .iter()
-        .filter(|(_, d)| !has_base64(d) && memchr::memmem::find(d, b"<structuredBody").is_some())
-        .max_by_key(|(_, d)| d.len())
-        .expect("an N3 document without base64");
-    let body = find(base, b"<structuredBody");
-    let first = body + find(&base[body..], b"<component");
-    let end = find(base, b"</structuredBody>");
-    let (head, components, tail) = (&base[..first], &base[first..end], &base[end..]);
-    let mut out = head.to_vec();
-    while out.len() + tail.len() < 10_000_000 {
-        out.extend_from_slice(components);
-    }
-    out.extend_from_slice(tail);
-    out
-}
-
-/// A real N1 document whose payload is replaced by 5 MiB of base64 (76-character lines).
-fn n1_with_pdf(real: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let (_, base) = real
-        .iter()
-        .filter(|(_, d)| memchr::memmem::find(d, b"<nonXMLBody").is_some())
-        .min_by_key(|(_, d)| d.len())
-        .expect("an N1 document");
-    let body = find(base, b"<nonXMLBody");
-    let text = body + find(&base[body..], b"<text");
-    let start = text + find(&base[text..], b">") + 1;
-    let end = start + find(&base[start..], b"</text>");
-    let mut pdf = b"%PDF-1.4\n".to_vec();
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    while pdf.len() < 5 << 20 {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        pdf.extend_from_slice(&state.to_le_bytes());
-    }
-    pdf.truncate(5 << 20);
-    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut b64 = Vec::with_capacity(pdf.len() * 4 / 3 + pdf.len() / 50);
-    for (i, chunk) in pdf.chunks(3).enumerate() {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let w = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for k in 0..4 {
-            b64.push(if k <= chunk.len() {
-                alphabet[((w >> (18 - 6 * k)) & 63) as usize]
-            } else {
-                b'='
-            });
-        }
-        if i % 19 == 18 {
-            b64.push(b'\n');
-        }
-    }
-    let mut out = base[..start].to_vec();
-    out.extend_from_slice(&b64);
-    out.extend_from_slice(&base[end..]);
-    out
-}
-
-fn sets() -> Vec<Set> {
-    let real = real_docs();
-    let nob64: Vec<Vec<u8>> = real
-        .iter()
-        .filter(|(_, d)| !has_base64(d))
-        .map(|(_, d)| d.clone())
-        .collect();
-    let sb = synthetic_structured(&real);
-    let n1 = n1_with_pdf(&real);
-    vec![
-        Set {
-            name: "real",
-            docs: real.into_iter().map(|(_, d)| d).collect(),
-        },
-        Set {
-            name: "real-nob64",
-            docs: nob64,
-        },
-        Set {
-            name: "sb-10mb",
-            docs: vec![sb],
-        },
-        Set {
-            name: "n1-pdf5mb",
-            docs: vec![n1],
-        },
-    ]
-}
 
 // ---------------------------------------------------------------------------------------------
 // the competitors
@@ -466,8 +331,28 @@ fn write_sets(sets: &[Set], dir: &Path) {
     println!("wrote {} sets under {}", sets.len(), dir.display());
 }
 
+/// One pass of `CDA_BENCH_IMPL` (or none: the set-up alone) over `CDA_BENCH_SET`.
+fn once_mode(sets: &[Set]) {
+    let var = |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name} is required"));
+    let (set_name, impl_name) = (var("CDA_BENCH_SET"), var("CDA_BENCH_IMPL"));
+    let set = sets
+        .iter()
+        .find(|s| s.name == set_name)
+        .unwrap_or_else(|| panic!("no set {set_name}"));
+    if impl_name != "none" {
+        let (_, f) = impls()
+            .into_iter()
+            .find(|(n, _)| *n == impl_name)
+            .unwrap_or_else(|| panic!("no implementation {impl_name}"));
+        black_box(run_set(f, set));
+    }
+}
+
 fn main() {
     let sets = sets();
+    if std::env::var("CDA_BENCH_MODE").as_deref() == Ok("once") {
+        return once_mode(&sets);
+    }
     verify(&sets);
     match std::env::var("CDA_BENCH_MODE").as_deref() {
         Ok("anchors") => anchors_mode(&sets),
