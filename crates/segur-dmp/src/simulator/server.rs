@@ -517,7 +517,24 @@ impl Connection<Tls> {
     fn close(mut self) {
         self.io.conn.send_close_notify();
         let _ = self.io.flush();
-        let _ = self.io.sock.shutdown(Shutdown::Write);
+        linger(&mut self.io.sock);
+    }
+}
+
+/// Closes our side, then reads (bounded: 1 MiB, 1 s) what the client still sends, so that
+/// closing with unread bytes does not reset the connection before the client has read our
+/// last answer or alert.
+fn linger(sock: &mut TcpStream) {
+    let _ = sock.shutdown(Shutdown::Write);
+    let _ = sock.set_read_timeout(Some(Duration::from_secs(1)));
+    let deadline = Instant::now() + Duration::from_secs(1);
+    let mut sink = [0u8; 4096];
+    let mut drained = 0usize;
+    while let Ok(n @ 1..) = sock.read(&mut sink) {
+        drained += n;
+        if drained > 1024 * 1024 || Instant::now() > deadline {
+            break;
+        }
     }
 }
 
@@ -536,18 +553,8 @@ fn handshake(tls: &mut Tls, limits: &ServerLimits) -> bool {
             Ok(_) => {}
             Err(e) => {
                 if e.kind() == io::ErrorKind::InvalidData {
-                    // a TLS error: the alert was written; close our side and drain the
-                    // client's flight so that it reads the alert rather than a reset
-                    let _ = tls.sock.shutdown(Shutdown::Write);
-                    let _ = tls.sock.set_read_timeout(Some(Duration::from_secs(1)));
-                    let mut sink = [0u8; 4096];
-                    let mut drained = 0usize;
-                    while let Ok(n @ 1..) = tls.sock.read(&mut sink) {
-                        drained += n;
-                        if drained > 1024 * 1024 {
-                            break;
-                        }
-                    }
+                    // a TLS error: the alert was written; let the client read it
+                    linger(&mut tls.sock);
                 }
                 return false;
             }
