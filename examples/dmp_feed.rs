@@ -1,7 +1,7 @@
 //! A DMP round trip against the in-memory simulator of `segur-dmp`: a CI-SIS discharge letter
 //! (N1: a PDF in a CDA header) is built with the `segur-cda` builder for a patient with a test
 //! INS, fed (TD2.1) with the DMP's signature document (detached XAdES over the submission's
-//! manifest, made by `Feed::signed` and verified by the simulator), found (TD3.1), retrieved
+//! manifest, made by `Feed::signed` and verified before sending), found (TD3.1), retrieved
 //! (TD3.2) and compared byte for byte, masked (TD3.3a) and deleted (TD3.3c). Every request
 //! carries a VIHF signed with the throw-away test key of `crates/segur-dmp/tests/data/` (the
 //! same key signs the XAdES document here; a real LPS uses the CPS signature key or the
