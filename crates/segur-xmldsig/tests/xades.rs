@@ -579,3 +579,36 @@ fn snapshot_with_fixed_key_and_clock() {
     assert_eq!(xades, sign(&common::rsa_signer()));
     insta::assert_snapshot!(String::from_utf8(xades).expect("utf-8"));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    /// Any XML text and any binary document: the signature document verifies with their
+    /// bytes, and any changed byte of the binary document is caught.
+    #[test]
+    fn generated_documents_verify_and_any_changed_byte_is_caught(
+        text in "[ -~\u{e9}\u{2019}]{0,40}",
+        pdf in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..200),
+        at in proptest::prelude::any::<proptest::sample::Index>(),
+        xor in 1u8..=255,
+    ) {
+        let escaped = text.replace('&', "&amp;").replace('<', "&lt;");
+        let cda = format!("<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>{escaped}</title><!--{}--></ClinicalDocument>", text.replace('-', "_"));
+        let xades = XadesBuilder::new(SIG, SET, signing_time())
+            .document(DOC, cda.as_bytes(), ContentKind::Xml)
+            .document(PDF_ID, &pdf, ContentKind::Binary)
+            .sign(&common::rsa_signer())
+            .expect("sign");
+        let verified = trusted().verify(&xades).expect("verify");
+        verified
+            .verify_documents(SET, &[(DOC, cda.as_bytes()), (PDF_ID, &pdf)])
+            .expect("manifest");
+        let mut changed = pdf.clone();
+        changed[at.index(pdf.len())] ^= xor;
+        let is_mismatch = matches!(
+            verified.verify_documents(SET, &[(DOC, cda.as_bytes()), (PDF_ID, &changed)]),
+            Err(Error::DigestMismatch { .. })
+        );
+        proptest::prop_assert!(is_mismatch);
+    }
+}
