@@ -235,7 +235,8 @@ fn content_kind(entry: &DocumentEntry) -> ContentKind {
 ///
 /// A submission without signature entry, or whose signature entry has no bytes, is refused
 /// ([`DmpErrorKind::Missing`]); a signature that does not verify gives
-/// [`DmpErrorKind::Signature`].
+/// [`DmpErrorKind::Signature`]. `Signature/@Id` is returned but not compared with the entry's
+/// uniqueId ([`Feed::signed`] makes them equal; the official TD2.1 sample uses a UUID).
 pub fn verify_signature_document(
     submission: &Submission,
     documents: &[(EntryUuid, &[u8])],
