@@ -3,7 +3,8 @@
 //! closure [`Transport`](segur_transport::Transport).
 //!
 //! It checks what the DMP checks: a VIHF signed by a certificate chaining to the configured
-//! anchors (unsigned and tampered VIHFs are refused), the patient attribute, the patient's
+//! anchors (unsigned and tampered VIHFs are refused) and, in the indirect modes, carrying the
+//! structure identifier of that certificate, the patient attribute, the patient's
 //! existence, the caller's authorisation (TD0.3 grants it), the submitted metadata (the
 //! `segur-xds` validator, DMP profile, hashes and sizes against the MIME parts), duplicate
 //! uniqueIds, ITI-57 previous versions and original statuses. Faults are SOAP 1.2 faults with
@@ -70,6 +71,39 @@ impl TlsClientCertificate {
                 "Le certificat ayant signé le VIHF ({vihf_dn}) ne correspond pas au certificat d'authentification ({tls_dn})"
             ))
         }
+    }
+}
+
+/// In the indirect modes the structure signs the VIHF: its `Identifiant_Structure` must be a
+/// structure identifier of the signing certificate (IGC-Santé organisation certificates carry
+/// it in `OU`), when the certificate carries one.
+fn check_structure(
+    vihf: &segur_soap::vihf::Vihf,
+    signer: &segur_xmldsig::Certificate,
+) -> Result<(), String> {
+    use segur_xmldsig::HealthIdentifier as Id;
+    if vihf.mode == segur_soap::vihf::AuthenticationMode::Directe {
+        return Ok(());
+    }
+    let structures: Vec<String> = signer
+        .health_identifiers()
+        .iter()
+        .filter(|id| {
+            matches!(
+                id,
+                Id::Finess(_) | Id::Siren(_) | Id::Siret(_) | Id::RppsRank { .. }
+            )
+        })
+        .map(Id::national_id)
+        .collect();
+    if structures.is_empty() || structures.contains(&vihf.structure_id) {
+        Ok(())
+    } else {
+        Err(format!(
+            "Identifiant_Structure {} absent du certificat ayant signé le VIHF ({})",
+            vihf.structure_id,
+            structures.join(", ")
+        ))
     }
 }
 
@@ -248,6 +282,9 @@ impl Simulator {
         if let Some(tls) = request.extensions().get::<TlsClientCertificate>()
             && let Err(reason) = tls.check_signer(&verified.certificate)
         {
+            return Reply::Fault(fault("Sender", "DMPInvalidCertificate", reason));
+        }
+        if let Err(reason) = check_structure(&verified.vihf.vihf, &verified.certificate) {
             return Reply::Fault(fault("Sender", "DMPInvalidCertificate", reason));
         }
         let vihf = verified.vihf.vihf;

@@ -147,3 +147,24 @@ fn unknown_patient_and_bad_metadata() {
     ));
     assert_eq!(sim.document_count(), 0);
 }
+
+#[test]
+fn a_vihf_for_another_structure_than_its_signer_is_refused() {
+    let sim = simulator();
+    sim.add_patient(&patient_cx());
+    let signer = SoftwareSigner::from_pem(&data("sign.key.pem"), &data("sign.pem")).unwrap();
+    // sign.pem is the certificate of structure 499900063480001 (OU)
+    let dmp = DmpClient::new(
+        Box::new(|req: HttpRequest| Ok(sim.handle(&req)))
+            as Box<dyn Fn(HttpRequest) -> Result<HttpResponse, TransportError>>,
+        Environment::new("https://dmp.test/si-dmp-server/v2/services"),
+        common::vihf_template().structure("499900063480002", "SA07"),
+        Box::new(signer),
+        common::sender(),
+        Box::new(common::clock()),
+        Box::new(SeededRandomness::new(5)),
+    );
+    let err = dmp.test_existence(&common::ins()).unwrap_err();
+    assert_eq!(err.dmp_code(), Some("DMPInvalidCertificate"), "{err}");
+    assert!(err.to_string().contains("499900063480002"), "{err}");
+}
