@@ -64,7 +64,7 @@ fn facts_of(doc: &Document<'_>) -> CdaFacts {
     let patient = doc
         .record_targets
         .iter()
-        .filter_map(|p| p.role.as_ref())
+        .filter_map(|p| p.role.as_deref())
         .find_map(|r| r.patient.as_ref());
     let name = patient.and_then(|p| p.names.first());
     let part = |kind, qualifier| name.and_then(|n| n.part(kind, qualifier));

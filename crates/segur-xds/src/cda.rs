@@ -308,7 +308,7 @@ impl DocumentEntry {
             .ok_or_else(|| mapping("uniqueId", "ClinicalDocument/id has no root"))?;
         let unique_id = UniqueId::from_root_extension(id.0, id.1)?;
 
-        let patient_role = document.record_targets.iter().find_map(|p| p.role.as_ref());
+        let patient_role = document.record_targets.iter().find_map(|p| p.role.as_deref());
         let ins = patient_role
             .into_iter()
             .flat_map(|r| r.ids.iter())
@@ -444,7 +444,7 @@ impl DocumentEntry {
             legal_authenticator: document
                 .legal_authenticator
                 .as_ref()
-                .and_then(|p| p.role.as_ref())
+                .and_then(|p| p.role.as_deref())
                 .and_then(person_xcn),
             creation_time: xds_time(document.effective_time.as_ref())?,
             service_start_time: xds_time(event_time.and_then(|t| t.low.as_deref()))?,

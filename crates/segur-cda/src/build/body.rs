@@ -456,7 +456,7 @@ impl Statement {
                 ..Role::new("manufacturedProduct")
             };
             participations.push(Participation {
-                role: Some(role),
+                role: Some(Box::new(role)),
                 ..Participation::new("consumable")
             });
         }

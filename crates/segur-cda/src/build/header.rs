@@ -145,7 +145,7 @@ impl Informant {
             }
         };
         Participation {
-            role: Some(role),
+            role: Some(Box::new(role)),
             ..Participation::new("informant")
         }
     }
@@ -509,7 +509,7 @@ impl DocumentBuilder {
         // --- participations
         let record_targets = match &self.patient {
             Some(patient) => vec![Participation {
-                role: Some(patient.to_role(&mut p)),
+                role: Some(Box::new(patient.to_role(&mut p))),
                 ..Participation::new("recordTarget")
             }],
             None => {
@@ -536,7 +536,7 @@ impl DocumentBuilder {
                         )
                     }),
                     time: Some(ts(&a.time)),
-                    role: Some(a.to_role(&field, &mut p)),
+                    role: Some(Box::new(a.to_role(&field, &mut p))),
                     ..Participation::new("author")
                 }
             })
@@ -552,10 +552,10 @@ impl DocumentBuilder {
                 o.addrs.truncate(1);
                 o.standard_industry_class_code = None;
                 Some(Participation {
-                    role: Some(Role {
+                    role: Some(Box::new(Role {
                         organization: Some(o),
                         ..Role::new("assignedCustodian")
-                    }),
+                    })),
                     ..Participation::new("custodian")
                 })
             }
@@ -567,7 +567,7 @@ impl DocumentBuilder {
         let signer = |s: &Signer, tag: &'static str, field: &str, p: &mut Problems| Participation {
             time: Some(ts(&s.time)),
             signature_code: Some(Code::simple("S")),
-            role: Some(s.professional.to_role("assignedEntity", field, p)),
+            role: Some(Box::new(s.professional.to_role("assignedEntity", field, p))),
             ..Participation::new(tag)
         };
         let legal_authenticator = match &self.legal_authenticator {
@@ -600,7 +600,7 @@ impl DocumentBuilder {
                     o.standard_industry_class_code = None;
                 }
                 Participation {
-                    role: Some(role),
+                    role: Some(Box::new(role)),
                     ..Participation::new("informationRecipient")
                 }
             })
@@ -633,7 +633,7 @@ impl DocumentBuilder {
                         xsi_type: Some(crate::model::QName::hl7("IVL_TS")),
                         ..interval(&x.time, None)
                     }),
-                    role: Some(role),
+                    role: Some(Box::new(role)),
                     ..Participation::new("participant")
                 }
             })
@@ -687,7 +687,7 @@ impl DocumentBuilder {
                         }
                         let mut prf = Participation {
                             type_code: Some(Cow::Borrowed("PRF")),
-                            role: Some(role),
+                            role: Some(Box::new(role)),
                             ..Participation::new("performer")
                         };
                         if rules.performer_details {
@@ -728,7 +728,11 @@ impl DocumentBuilder {
                         .map(|c| code_in("encounter.code", &valuesets::ENCOUNTER_TYPE, c, &mut p)),
                     effective_time: Some(interval(&e.start, e.end.as_ref())),
                     responsible_party: e.responsible.as_ref().map(|r| Participation {
-                        role: Some(r.to_role("assignedEntity", "encounter.responsible", &mut p)),
+                        role: Some(Box::new(r.to_role(
+                            "assignedEntity",
+                            "encounter.responsible",
+                            &mut p,
+                        ))),
                         ..Participation::new("responsibleParty")
                     }),
                     health_care_facility: Some(HealthCareFacility {
@@ -761,10 +765,11 @@ impl DocumentBuilder {
             .collect();
         let data_enterer = self.data_enterer.as_ref().map(|s| Participation {
             time: Some(ts(&s.time)),
-            role: Some(
-                s.professional
-                    .to_role("assignedEntity", "data_enterer", &mut p),
-            ),
+            role: Some(Box::new(s.professional.to_role(
+                "assignedEntity",
+                "data_enterer",
+                &mut p,
+            ))),
             ..Participation::new("dataEnterer")
         });
         let in_fulfillment_of = self

@@ -184,7 +184,7 @@ pub struct Participation<'a> {
     /// `signatureCode`.
     pub signature_code: Option<Code<'a>>,
     /// The role element (`assignedAuthor`, `patientRole`, `assignedEntity`, ...).
-    pub role: Option<Role<'a>>,
+    pub role: Option<Box<Role<'a>>>,
     /// Other children.
     pub extensions: Vec<Element<'a>>,
 }

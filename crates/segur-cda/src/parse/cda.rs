@@ -365,7 +365,7 @@ fn participation_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, p: &mut Participatio
             "awarenessCode" | "modeCode" | "realmCode" | "typeId" => {
                 tight(&mut p.extensions).push(r.capture(c)?);
             }
-            _ if p.role.is_none() => role_fill(r, c, insert_default(&mut p.role))?,
+            _ if p.role.is_none() => role_fill(r, c, insert_default::<Box<Role<'a>>>(&mut p.role))?,
             _ => tight(&mut p.extensions).push(r.capture(c)?),
         }
     }
