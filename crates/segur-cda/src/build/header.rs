@@ -553,7 +553,7 @@ impl DocumentBuilder {
                 o.standard_industry_class_code = None;
                 Some(Participation {
                     role: Some(Box::new(Role {
-                        organization: Some(o),
+                        organization: Some(Box::new(o)),
                         ..Role::new("assignedCustodian")
                     })),
                     ..Participation::new("custodian")

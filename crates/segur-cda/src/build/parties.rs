@@ -518,7 +518,7 @@ impl Professional {
             organization: self
                 .organization
                 .as_ref()
-                .map(|o| o.to_model(&format!("{field}.organization"), problems)),
+                .map(|o| Box::new(o.to_model(&format!("{field}.organization"), problems))),
             ..Role::new(tag)
         }
     }
@@ -606,7 +606,7 @@ impl Author {
                     organization: d
                         .organization
                         .as_ref()
-                        .map(|o| o.to_model(&format!("{field}.organization"), problems)),
+                        .map(|o| Box::new(o.to_model(&format!("{field}.organization"), problems))),
                     ..Role::new("assignedAuthor")
                 }
             }
@@ -784,7 +784,7 @@ impl PatientInfo {
                 .enumerate()
                 .map(|(i, t)| t.to_model(&format!("patient.telecom[{i}]"), problems))
                 .collect(),
-            patient: Some(Patient {
+            patient: Some(Box::new(Patient {
                 names: vec![Name {
                     parts,
                     ..Name::default()
@@ -793,7 +793,7 @@ impl PatientInfo {
                 birth_time,
                 birthplace,
                 ..Patient::default()
-            }),
+            })),
             ..Role::new("patientRole")
         }
     }

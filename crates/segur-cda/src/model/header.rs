@@ -237,11 +237,11 @@ pub struct Role<'a> {
     /// The person played.
     pub person: Option<Person<'a>>,
     /// The patient (in `patientRole`).
-    pub patient: Option<Patient<'a>>,
+    pub patient: Option<Box<Patient<'a>>>,
     /// The authoring device.
     pub device: Option<Device<'a>>,
     /// The organization.
-    pub organization: Option<Organization<'a>>,
+    pub organization: Option<Box<Organization<'a>>>,
     /// Other children (`playingEntity`, `manufacturedMaterial`, extensions, ...).
     pub extensions: Vec<Element<'a>>,
 }

@@ -391,7 +391,7 @@ fn role_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, ro: &mut Role<'a>) -> Res<()>
             {
                 ro.person = Some(person(r, c)?);
             }
-            "patient" if ro.patient.is_none() => ro.patient = Some(patient(r, c)?),
+            "patient" if ro.patient.is_none() => ro.patient = Some(Box::new(patient(r, c)?)),
             "assignedAuthoringDevice" if ro.device.is_none() => ro.device = Some(device(r, c)?),
             "representedOrganization"
             | "scopingOrganization"
@@ -400,7 +400,7 @@ fn role_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, ro: &mut Role<'a>) -> Res<()>
             | "providerOrganization"
                 if ro.organization.is_none() =>
             {
-                ro.organization = Some(organization(r, c)?);
+                ro.organization = Some(Box::new(organization(r, c)?));
             }
             _ => tight(&mut ro.extensions).push(r.capture(c)?),
         }
