@@ -84,6 +84,15 @@ fn start(pki: &Pki) -> SimulatorServer {
     start_with(pki, |config| config)
 }
 
+/// The server, with a DMP for the test patient.
+fn start_with_patient(pki: &Pki) -> SimulatorServer {
+    let server = start(pki);
+    server
+        .simulator()
+        .add_patient(&common::patient().to_hl7v2());
+    server
+}
+
 /// An HTTPS transport trusting the test CA, with `tls` as client certificate (if any).
 fn transport(pki: &Pki, tls: Option<&Issued>) -> HttpsTransport {
     let mut builder = HttpsTransport::builder()
@@ -245,10 +254,7 @@ fn the_handshake_refuses_a_missing_or_untrusted_client_certificate() {
 #[test]
 fn a_tls_certificate_that_is_not_the_vihf_signer_gets_dmp_invalid_certificate() {
     let pki = pki();
-    let server = start(&pki);
-    server
-        .simulator()
-        .add_patient(&common::patient().to_hl7v2());
+    let server = start_with_patient(&pki);
     let dmp = client(&server, transport(&pki, Some(&pki.stranger)), &pki.signer);
     let err = dmp.test_existence(&common::ins()).unwrap_err();
     assert_eq!(err.dmp_code(), Some("DMPInvalidCertificate"), "{err}");
@@ -261,28 +267,14 @@ fn set_authorization_with(
     transport: &HttpsTransport,
     vihf: &str,
 ) -> Result<ServiceStatus, DmpError> {
-    let env = server.environment();
-    let (clock, random) = (common::clock(), SeededRandomness::new(1));
-    let ctx = RequestContext {
-        environment: &env,
-        vihf,
-        clock: &clock,
-        random: &random,
-    };
-    let request = SetAuthorization {
-        action: AuthorizationAction::Add,
-    }
-    .to_http(&ctx)?;
+    let request = common::set_authorization_request(&server.environment(), vihf);
     SetAuthorization::parse_response(&transport.send(request)?)
 }
 
 #[test]
 fn unsigned_and_tampered_vihfs_are_faults() {
     let pki = pki();
-    let server = start(&pki);
-    server
-        .simulator()
-        .add_patient(&common::patient().to_hl7v2());
+    let server = start_with_patient(&pki);
     let https = transport(&pki, Some(&pki.client));
     let err = set_authorization_with(&server, &https, &common::unsigned_vihf()).unwrap_err();
     assert_eq!(err.dmp_code(), Some("DMPInvalidCertificate"), "{err}");
@@ -326,15 +318,9 @@ fn unknown_patient_missing_authorisation_bad_metadata_and_missing_document() {
     // a document whose bytes no longer match the hash and size of its metadata (changed
     // after the client's own validation, so that the server's validator sees it)
     let vihf = dmp.signed_vihf(Some(&ins)).unwrap();
-    let env = server.environment();
-    let (clock, random) = (common::clock(), SeededRandomness::new(1));
-    let ctx = RequestContext {
-        environment: &env,
-        vihf: &vihf,
-        clock: &clock,
-        random: &random,
-    };
-    let mut request = common::feed(1, common::CDA).to_http(&ctx).unwrap();
+    let mut request = common::with_vihf_context(&server.environment(), &vihf, |ctx| {
+        common::feed(1, common::CDA).to_http(ctx).unwrap()
+    });
     let body = request.body_mut();
     let at = body
         .windows(b"<title>CR</title>".len())
@@ -519,10 +505,7 @@ fn bad_server_configurations_are_errors() {
 #[test]
 fn concurrent_clients_and_the_connection_cap() {
     let pki = pki();
-    let server = start(&pki);
-    server
-        .simulator()
-        .add_patient(&common::patient().to_hl7v2());
+    let server = start_with_patient(&pki);
     std::thread::scope(|scope| {
         for _ in 0..4 {
             scope.spawn(|| {

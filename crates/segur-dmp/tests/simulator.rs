@@ -64,52 +64,18 @@ fn vihf_failures_are_faults() {
         rogue.test_existence(&ins).unwrap_err().dmp_code(),
         Some("DMPInvalidCertificate")
     );
-    // unsigned
-    let unsigned = common::with_context(|ctx| {
-        SetAuthorization {
-            action: AuthorizationAction::Add,
-        }
-        .to_http(ctx)
-        .unwrap()
-    });
-    let err = SetAuthorization::parse_response(&sim.handle(&unsigned)).unwrap_err();
-    assert_eq!(err.dmp_code(), Some("DMPInvalidCertificate"));
-    // tampered after signing
+    // unsigned, tampered after signing, and the untampered one
+    let env = Environment::new("https://dmp.test/si-dmp-server/v2/services");
     let good = client(&sim, "sign.key.pem", "sign.pem");
     let signed = good.signed_vihf(Some(&ins)).unwrap();
     let tampered = signed.replace("SA07", "SA01");
     assert_ne!(signed, tampered);
-    let env = Environment::new("https://dmp.test/si-dmp-server/v2/services");
-    let (clock, random) = (common::clock(), SeededRandomness::new(1));
-    let ctx = RequestContext {
-        environment: &env,
-        vihf: &tampered,
-        clock: &clock,
-        random: &random,
-    };
-    let req = SetAuthorization {
-        action: AuthorizationAction::Add,
+    for vihf in [common::unsigned_vihf(), tampered] {
+        let req = common::set_authorization_request(&env, &vihf);
+        let err = SetAuthorization::parse_response(&sim.handle(&req)).unwrap_err();
+        assert_eq!(err.dmp_code(), Some("DMPInvalidCertificate"), "{err}");
     }
-    .to_http(&ctx)
-    .unwrap();
-    assert_eq!(
-        SetAuthorization::parse_response(&sim.handle(&req))
-            .unwrap_err()
-            .dmp_code(),
-        Some("DMPInvalidCertificate")
-    );
-    // the untampered one passes
-    let ctx = RequestContext {
-        environment: &env,
-        vihf: &signed,
-        clock: &clock,
-        random: &random,
-    };
-    let req = SetAuthorization {
-        action: AuthorizationAction::Add,
-    }
-    .to_http(&ctx)
-    .unwrap();
+    let req = common::set_authorization_request(&env, &signed);
     SetAuthorization::parse_response(&sim.handle(&req)).unwrap();
 }
 

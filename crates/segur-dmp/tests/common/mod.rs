@@ -6,11 +6,11 @@
 use segur_dmp::simulator::Simulator;
 use segur_dmp::{
     AuthorizationAction, DmpClient, Environment, Feed, PatientList, PatientListDate, Query,
-    RequestContext, Retrieve, SenderDevice, Update,
+    RequestContext, Retrieve, SenderDevice, SetAuthorization, Update,
 };
 use segur_ins::Ins;
 use segur_soap::vihf::{AuthenticationMode, CodedValue, Lps, VihfBuilder};
-use segur_transport::{FixedClock, SeededRandomness, Transport};
+use segur_transport::{FixedClock, HttpRequest, SeededRandomness, Transport};
 use segur_xds::codes::oid;
 use segur_xds::query::ObjectsBy;
 use segur_xds::*;
@@ -59,19 +59,37 @@ pub(crate) fn unsigned_vihf() -> String {
         .unwrap()
 }
 
-/// Runs `f` with a deterministic request context.
+/// Runs `f` with a deterministic request context (test environment, unsigned VIHF).
 pub(crate) fn with_context<R>(f: impl FnOnce(&RequestContext<'_>) -> R) -> R {
     let env = Environment::new("https://dmp.test/si-dmp-server/v2/services");
-    let vihf = unsigned_vihf();
+    with_vihf_context(&env, &unsigned_vihf(), f)
+}
+
+/// Runs `f` with a deterministic request context for `env` carrying `vihf` as is.
+pub(crate) fn with_vihf_context<R>(
+    env: &Environment,
+    vihf: &str,
+    f: impl FnOnce(&RequestContext<'_>) -> R,
+) -> R {
     let clock = clock();
     let random = SeededRandomness::new(7);
-    let ctx = RequestContext {
-        environment: &env,
-        vihf: &vihf,
+    f(&RequestContext {
+        environment: env,
+        vihf,
         clock: &clock,
         random: &random,
-    };
-    f(&ctx)
+    })
+}
+
+/// A TD0.3 (add) request for `env` carrying `vihf` as is (unsigned, tampered...).
+pub(crate) fn set_authorization_request(env: &Environment, vihf: &str) -> HttpRequest {
+    with_vihf_context(env, vihf, |ctx| {
+        SetAuthorization {
+            action: AuthorizationAction::Add,
+        }
+        .to_http(ctx)
+        .unwrap()
+    })
 }
 
 pub(crate) fn author() -> Author {
