@@ -30,7 +30,7 @@ use segur_dmp::*;
 use segur_soap::mtom::MtomMessage;
 use segur_soap::vihf::VihfVerifier;
 use segur_transport::{
-    Clock as _, HttpRequest, HttpResponse, HttpsTransport, SeededRandomness, Transport,
+    Clock as _, HttpRequest, HttpResponse, HttpsTransport, SeededRandomness, TlsProfile, Transport,
     TransportError, TransportErrorKind,
 };
 use segur_xmldsig::{Certificate, SoftwareSigner};
@@ -93,11 +93,18 @@ fn start_with_patient(pki: &Pki) -> SimulatorServer {
     server
 }
 
-/// An HTTPS transport trusting the test CA, with `tls` as client certificate (if any).
+/// An HTTPS transport (DMP TLS profile) trusting the test CA, with `tls` as client
+/// certificate (if any).
 fn transport(pki: &Pki, tls: Option<&Issued>) -> HttpsTransport {
+    transport_with(pki, TlsProfile::Dmp, tls)
+}
+
+/// The same with another TLS profile.
+fn transport_with(pki: &Pki, profile: TlsProfile, tls: Option<&Issued>) -> HttpsTransport {
     let mut builder = HttpsTransport::builder()
         .trust_anchors_pem(pki.ca.cert_pem().as_bytes())
         .unwrap()
+        .tls_profile(profile)
         .timeout(Duration::from_secs(20));
     if let Some(id) = tls {
         builder = builder
@@ -234,17 +241,21 @@ fn the_handshake_refuses_a_missing_or_untrusted_client_certificate() {
     let pki = pki();
     let server = start(&pki);
     let ins = common::ins();
-    for (tls, alert) in [
-        (None, "CertificateRequired"),
-        (Some(&pki.rogue), "UnknownCA"),
-    ] {
-        let dmp = client(&server, transport(&pki, tls), &pki.signer);
-        let err = dmp.test_existence(&ins).unwrap_err();
-        let DmpErrorKind::Transport(e) = err.kind() else {
-            panic!("not a transport error: {err}")
-        };
-        assert_eq!(e.kind(), TransportErrorKind::Tls, "{err}");
-        assert!(e.to_string().contains(alert), "{err}");
+    // in TLS 1.3 (the modern profile) the client learns of the refusal after its handshake: a
+    // TLS error all the same
+    for profile in [TlsProfile::Dmp, TlsProfile::Modern] {
+        for (tls, alert) in [
+            (None, "CertificateRequired"),
+            (Some(&pki.rogue), "UnknownCA"),
+        ] {
+            let dmp = client(&server, transport_with(&pki, profile, tls), &pki.signer);
+            let err = dmp.test_existence(&ins).unwrap_err();
+            let DmpErrorKind::Transport(e) = err.kind() else {
+                panic!("not a transport error: {err}")
+            };
+            assert_eq!(e.kind(), TransportErrorKind::Tls, "{profile:?}: {err}");
+            assert!(e.to_string().contains(alert), "{profile:?}: {err}");
+        }
     }
     // the server goes on serving the right client
     let dmp = client(&server, transport(&pki, Some(&pki.client)), &pki.signer);
@@ -393,17 +404,7 @@ fn the_dmp_tls_profile_refuses_tls13_only_clients() {
     let answer = raw_exchange_with(&pki, &server, &[&rustls::version::TLS12], request).unwrap();
     assert!(answer.starts_with("HTTP/1.1 500 "), "{answer}");
     // the client's modern profile falls back to TLS 1.2
-    let modern = HttpsTransport::builder()
-        .trust_anchors_pem(pki.ca.cert_pem().as_bytes())
-        .unwrap()
-        .tls_profile(segur_transport::TlsProfile::Modern)
-        .client_identity_pem(
-            pki.client.cert_pem().as_bytes(),
-            pki.client.key_pem().as_bytes(),
-        )
-        .unwrap()
-        .build()
-        .unwrap();
+    let modern = transport_with(&pki, TlsProfile::Modern, Some(&pki.client));
     let dmp = client(&server, modern, &pki.signer);
     assert!(!dmp.test_existence(&common::ins()).unwrap().exists);
 }
