@@ -307,8 +307,8 @@ impl SimulatorServer {
         addr
     }
 
-    /// Blocks until the server is stopped from another thread (for a simulator run as a
-    /// process: it never returns unless the acceptor fails).
+    /// Serves until the process ends (a simulator run as a process, as `segur dmp
+    /// simulator` does); returns only if the acceptor thread dies.
     pub fn wait(mut self) {
         if let Some(acceptor) = self.acceptor.take() {
             let _ = acceptor.join();
