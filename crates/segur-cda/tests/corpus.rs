@@ -136,3 +136,33 @@ fn participation_roles_are_role_elements() {
     }
     assert!(checked > 1000, "only {checked} roles checked");
 }
+
+/// Base64 `value`s of N3 statements (`observationMedia`) stay spans of the input, like the N1
+/// payload: their CRLF line ends are not normalised into a copy.
+#[test]
+fn n3_base64_values_are_not_copied() {
+    let mut payloads = 0;
+    for path in corpus_files() {
+        let bytes = std::fs::read(&path).expect("readable corpus file");
+        let doc = segur_cda::parse(&bytes).expect("parses");
+        let values = doc
+            .all_sections()
+            .into_iter()
+            .flat_map(|s| s.statements())
+            .flat_map(|s| &s.values)
+            .filter(|v| v.attr("representation") == Some("B64"));
+        for v in values {
+            for node in &v.children {
+                if let segur_cda::Node::Text(t) = node {
+                    assert!(
+                        matches!(t, std::borrow::Cow::Borrowed(_)),
+                        "{}: a base64 value was copied",
+                        path.display()
+                    );
+                    payloads += 1;
+                }
+            }
+        }
+    }
+    assert!(payloads >= 5, "only {payloads} base64 values in the corpus");
+}

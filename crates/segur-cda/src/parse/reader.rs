@@ -411,10 +411,16 @@ impl<'a> Reader<'a> {
                 Item::Text {
                     raw,
                     needs_decoding,
+                    refs,
                     offset,
-                    ..
                 } => {
-                    let t = if needs_decoding {
+                    // base64 ignores line ends: a CRLF payload (an `observationMedia` value)
+                    // stays a borrowed span, as in `Ed`, instead of being copied
+                    let b64_crlf_only = !refs
+                        && stack
+                            .last()
+                            .is_some_and(|e| e.attr("representation") == Some("B64"));
+                    let t = if needs_decoding && !b64_crlf_only {
                         decode(raw, false).map_err(|k| self.error(k, offset))?
                     } else {
                         Cow::Borrowed(raw)
