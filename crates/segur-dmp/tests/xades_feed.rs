@@ -212,6 +212,16 @@ fn with_document(feed: &Feed, id: &str, bytes: Vec<u8>) -> Feed {
     feed
 }
 
+/// A signed feed whose signature document is replaced by an empty `ds:Signature` (hash and
+/// size updated).
+fn placeholder_feed() -> Feed {
+    with_document(
+        &signed_feed(1, common::CDA),
+        "Signature01",
+        b"<Signature xmlns=\"http://www.w3.org/2000/09/xmldsig#\"/>".to_vec(),
+    )
+}
+
 #[test]
 fn tampered_or_placeholder_signatures_do_not_verify() {
     let feed = signed_feed(1, common::CDA);
@@ -232,8 +242,8 @@ fn tampered_or_placeholder_signatures_do_not_verify() {
         ),
         "{err}"
     );
-    // The placeholder signature document of an unsigned feed.
-    let placeholder = common::feed(1, common::CDA);
+    // A placeholder signature document (an empty signature).
+    let placeholder = placeholder_feed();
     assert!(matches!(
         placeholder.verify_signature(trust()).unwrap_err().kind(),
         DmpErrorKind::Signature(_)
