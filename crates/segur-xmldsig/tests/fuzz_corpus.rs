@@ -2,10 +2,10 @@
 //! `fuzz/corpus/fuzz_xades_verify`) through the same checks the fuzz targets run
 //! (`fuzz/checks/xmldsig_*.rs`, `fuzz/checks/xades_verify.rs`), on the stable toolchain.
 
-#[path = "../../../fuzz/checks/xmldsig_c14n.rs"]
-mod xmldsig_c14n;
 #[path = "../../../fuzz/checks/xades_verify.rs"]
 mod xades_verify;
+#[path = "../../../fuzz/checks/xmldsig_c14n.rs"]
+mod xmldsig_c14n;
 #[path = "../../../fuzz/checks/xmldsig_verify.rs"]
 mod xmldsig_verify;
 
