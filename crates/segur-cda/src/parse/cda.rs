@@ -217,13 +217,7 @@ fn ed_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, e: &mut Ed<'a>) -> Res<()> {
                 offset,
                 ..
             } => {
-                // base64 ignores line ends: a CRLF payload stays a borrowed span (no copy)
-                let b64_crlf_only = e.is_base64() && !refs;
-                let t = if needs_decoding && !b64_crlf_only {
-                    decode(raw, false).map_err(|k| r.error(k, offset))?
-                } else {
-                    Cow::Borrowed(raw)
-                };
+                let t = r.text_content(raw, needs_decoding, refs, offset, e.is_base64())?;
                 content = Some(match content {
                     None => t,
                     Some(prev) => Cow::Owned(prev.into_owned() + &t),

@@ -282,20 +282,9 @@ impl<'a> Reader<'a> {
     /// The next child element of the current element, skipping text; `None` at its end tag.
     pub(crate) fn next_child(&mut self) -> Result<Option<Start<'a>>, Box<ParseError>> {
         loop {
-            if !self.pending_empty_end {
-                self.tok.skip_layout();
-            }
-            match self.next_item()? {
+            match self.next_skipping_text()? {
                 Item::Child(s) => return Ok(Some(s)),
                 Item::End(_) => return Ok(None),
-                Item::Text {
-                    raw,
-                    refs: true,
-                    offset,
-                    ..
-                } => {
-                    check_refs(raw).map_err(|k| self.error(k, offset))?;
-                }
                 Item::Text { .. } => {}
             }
         }
@@ -305,21 +294,48 @@ impl<'a> Reader<'a> {
     pub(crate) fn skip(&mut self) -> Result<usize, Box<ParseError>> {
         let target = self.open.len() - 1;
         loop {
-            if !self.pending_empty_end {
-                self.tok.skip_layout();
+            if let Item::End(offset) = self.next_skipping_text()?
+                && self.open.len() == target
+            {
+                return Ok(offset);
             }
-            match self.next_item()? {
-                Item::End(offset) if self.open.len() == target => return Ok(offset),
-                Item::Text {
-                    raw,
-                    refs: true,
-                    offset,
-                    ..
-                } => {
-                    check_refs(raw).map_err(|k| self.error(k, offset))?;
-                }
-                _ => {}
-            }
+        }
+    }
+
+    /// The next item for a caller that ignores text: layout before markup is stepped over
+    /// without a token, and the references of other text are checked (the text item is still
+    /// returned, for the caller to drop).
+    fn next_skipping_text(&mut self) -> Result<Item<'a>, Box<ParseError>> {
+        if !self.pending_empty_end {
+            self.tok.skip_layout();
+        }
+        let item = self.next_item()?;
+        if let Item::Text {
+            raw,
+            refs: true,
+            offset,
+            ..
+        } = item
+        {
+            check_refs(raw).map_err(|k| self.error(k, offset))?;
+        }
+        Ok(item)
+    }
+
+    /// The content of a text item: decoded, except that base64 (`base64`) without references
+    /// stays a borrowed span even with CRLF line ends (base64 ignores them: no copy).
+    pub(crate) fn text_content(
+        &self,
+        raw: &'a str,
+        needs_decoding: bool,
+        refs: bool,
+        offset: usize,
+        base64: bool,
+    ) -> Result<Cow<'a, str>, Box<ParseError>> {
+        if needs_decoding && (refs || !base64) {
+            decode(raw, false).map_err(|k| self.error(k, offset))
+        } else {
+            Ok(Cow::Borrowed(raw))
         }
     }
 
@@ -374,14 +390,10 @@ impl<'a> Reader<'a> {
                 Item::Text {
                     raw,
                     needs_decoding,
+                    refs,
                     offset,
-                    ..
                 } => {
-                    let t = if needs_decoding {
-                        decode(raw, false).map_err(|k| self.error(k, offset))?
-                    } else {
-                        Cow::Borrowed(raw)
-                    };
+                    let t = self.text_content(raw, needs_decoding, refs, offset, false)?;
                     out = Some(match out {
                         None => t,
                         Some(prev) => Cow::Owned(prev.into_owned() + &t),
@@ -414,17 +426,11 @@ impl<'a> Reader<'a> {
                     refs,
                     offset,
                 } => {
-                    // base64 ignores line ends: a CRLF payload (an `observationMedia` value)
-                    // stays a borrowed span, as in `Ed`, instead of being copied
-                    let b64_crlf_only = !refs
-                        && stack
-                            .last()
-                            .is_some_and(|e| e.attr("representation") == Some("B64"));
-                    let t = if needs_decoding && !b64_crlf_only {
-                        decode(raw, false).map_err(|k| self.error(k, offset))?
-                    } else {
-                        Cow::Borrowed(raw)
-                    };
+                    // an `observationMedia` value: see `text_content`
+                    let base64 = stack
+                        .last()
+                        .is_some_and(|e| e.attr("representation") == Some("B64"));
+                    let t = self.text_content(raw, needs_decoding, refs, offset, base64)?;
                     if let Some(top) = stack.last_mut() {
                         tight(&mut top.children).push(Node::Text(t));
                     }
