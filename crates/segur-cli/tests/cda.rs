@@ -1,19 +1,13 @@
 //! `segur cda inspect`, run as a user would.
 
-use std::process::{Command, Output};
+mod common;
+use common::segur;
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../segur-cda/tests/data");
 const CORPUS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../../shared/corpus/cda/examples/TestContenuCDA-3-0"
 );
-
-fn segur(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_segur"))
-        .args(args)
-        .output()
-        .expect("the segur binary runs")
-}
 
 #[test]
 fn inspect_json_prints_one_object_per_document() {

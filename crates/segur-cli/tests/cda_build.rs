@@ -1,18 +1,12 @@
 //! `segur cda build`, run as a user would.
 
-use std::process::{Command, Output};
+mod common;
+use common::segur;
 
 use segur_cda::build::samples;
 use segur_cda::write::Style;
 
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../segur-cda/examples-data");
-
-fn segur(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_segur"))
-        .args(args)
-        .output()
-        .expect("the segur binary runs")
-}
 
 #[test]
 fn builds_the_example_descriptions() {

@@ -3,6 +3,9 @@
 //! server (started in process, test PKI made by rcgen), and `segur dmp simulator` run as a
 //! process.
 
+mod common;
+use common::segur;
+
 #[path = "../../segur-dmp/tests/common/mod.rs"]
 mod dmp_common;
 #[path = "../../segur-transport/tests/support/pki.rs"]
@@ -19,13 +22,6 @@ use segur_dmp::simulator::server::{ServerConfig, SimulatorServer};
 use segur_soap::vihf::VihfVerifier;
 use segur_transport::{HttpsTransport, SeededRandomness};
 use segur_xmldsig::{Certificate, SoftwareSigner};
-
-fn segur(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_segur"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 /// The connection options of every transaction subcommand.
 fn connection(endpoint: &str, files: &Path, tls: &str) -> Vec<String> {

@@ -1,20 +1,11 @@
 //! `segur mss build` and `segur mss read`, run as a user would.
 
-use std::process::{Command, Output};
+mod common;
+use common::segur;
 
-const CDA: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../segur-mssante/tests/data/VAC-NOTE_2023.01.xml"
-);
-const CLASS: &str = "10|1.2.250.1.213.1.1.4.1|Compte rendu";
-const FORMAT: &str = "urn:asip:ci-sis:vac-note:2023|1.2.250.1.213.1.1.4.2.282|Note de vaccination";
-
-fn segur(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_segur"))
-        .args(args)
-        .output()
-        .expect("the segur binary runs")
-}
+const CDA: &str = common::VAC_NOTE;
+const CLASS: &str = common::VAC_NOTE_CLASS;
+const FORMAT: &str = common::VAC_NOTE_FORMAT;
 
 #[test]
 fn build_then_read() {

@@ -1,6 +1,9 @@
 //! `segur vihf sign` and `segur vihf verify`, run as a user would; the signed output is also
 //! checked by xmlsec1.
 
+mod common;
+use common::segur;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -12,13 +15,6 @@ fn soap_data(name: &str) -> PathBuf {
 
 fn config() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/vihf.toml")
-}
-
-fn segur(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_segur"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 fn p(path: &Path) -> &str {

@@ -1,6 +1,9 @@
 //! `segur xds from-cda`, run as a user would.
 
-use std::process::{Command, Output};
+mod common;
+use common::segur;
+
+use std::process::Command;
 
 const CORPUS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -10,13 +13,6 @@ const RIM_XSD: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../../shared/corpus/xds/xsd/dmp-lps-wsdl-schema/schema/ebRS/rim.xsd"
 );
-
-fn segur(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_segur"))
-        .args(args)
-        .output()
-        .expect("the segur binary runs")
-}
 
 #[test]
 fn from_cda_prints_schema_valid_ebrim() {
