@@ -308,7 +308,10 @@ impl DocumentEntry {
             .ok_or_else(|| mapping("uniqueId", "ClinicalDocument/id has no root"))?;
         let unique_id = UniqueId::from_root_extension(id.0, id.1)?;
 
-        let patient_role = document.record_targets.iter().find_map(|p| p.role.as_deref());
+        let patient_role = document
+            .record_targets
+            .iter()
+            .find_map(|p| p.role.as_deref());
         let ins = patient_role
             .into_iter()
             .flat_map(|r| r.ids.iter())
