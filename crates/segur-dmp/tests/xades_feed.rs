@@ -158,6 +158,31 @@ fn signed_feed_verifies_with_xmlsec1() {
 }
 
 #[test]
+fn non_xml_documents_are_digested_as_bytes() {
+    let pdf = b"%PDF-1.4\n%%EOF\n";
+    let random = SeededRandomness::new(4);
+    let mut submission = Submission::new(common::submission_set(4));
+    let mut entry = common::document(4, pdf);
+    entry.mime_type = "application/pdf".into();
+    submission.add_document(entry, &random);
+    let feed = Feed::signed(
+        submission,
+        vec![(EntryUuid::parse("Doc01").unwrap(), pdf.to_vec())],
+        SignatureDocument {
+            entry_uuid: EntryUuid::parse("Signature01").unwrap(),
+            unique_id: UniqueId::parse("1.2.250.1.999.1.1.7898.4.4").unwrap(),
+        },
+        &signer(),
+        &common::clock(),
+        &random,
+    )
+    .unwrap();
+    let verified = feed.verify_signature(trust()).unwrap();
+    assert!(verified.manifest[1].canonicalization.is_none());
+    verified.manifest[1].check(pdf).unwrap();
+}
+
+#[test]
 fn signing_refuses_incomplete_submissions() {
     let random = SeededRandomness::new(1);
     let ids = || SignatureDocument {
