@@ -159,7 +159,7 @@ fn value_stop(b: u8, quote: u8) -> bool {
 /// closing quote and whether the value is plain (see [`RawAttr::plain`]). `Err(Some(at))` for a
 /// `<` at `at`, `Err(None)` for an unterminated value. Eight bytes at a time: values are too
 /// short for a vectorised search to pay off and too long for a byte loop to be cheap.
-#[inline]
+#[inline(always)]
 fn scan_value(bytes: &[u8], start: usize, quote: u8) -> Result<(usize, bool), Option<usize>> {
     let mut plain = true;
     let mut p = start;
@@ -191,9 +191,19 @@ fn scan_value(bytes: &[u8], start: usize, quote: u8) -> Result<(usize, bool), Op
     }
 }
 
+/// XML whitespace, as a table: one load instead of four comparisons.
+const WS: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b' ' as usize] = true;
+    t[b'\t' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t
+};
+
 #[inline]
 fn is_ws(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+    WS[usize::from(b)]
 }
 
 /// The tokenizer.
