@@ -6,7 +6,8 @@
 //! anchors (unsigned and tampered VIHFs are refused) and, in the indirect modes, carrying the
 //! structure identifier of that certificate, the patient attribute, the patient's
 //! existence, the caller's authorisation (TD0.3 grants it), the submitted metadata (the
-//! `segur-xds` validator, DMP profile, hashes and sizes against the MIME parts), duplicate
+//! `segur-xds` validator, DMP profile, hashes and sizes against the MIME parts), the TD2.1
+//! XAdES signature document against the submitted documents, duplicate
 //! uniqueIds, ITI-57 previous versions and original statuses. Faults are SOAP 1.2 faults with
 //! the DMP's code in the innermost subcode; XDS errors are `RegistryResponse` failures.
 //!
@@ -461,6 +462,20 @@ impl Simulator {
             .errors()
             .map(|f| registry_error(f.code.clone(), f.message.clone()))
             .collect();
+        // the TD2.1 signature document must sign the submitted documents; the simulator only
+        // knows the VIHF trust anchors, so it trusts the certificate the signature embeds
+        if errors.is_empty()
+            && let Err(e) = crate::documents::verify_signature_document(
+                &submission,
+                &refs,
+                segur_xmldsig::TrustPolicy::InsecureEmbeddedCertificate,
+            )
+        {
+            errors.push(registry_error(
+                XdsErrorCode::RepositoryMetadataError,
+                format!("document de signature refusé : {e}"),
+            ));
+        }
         if submission.submission_set.patient_id.to_hl7v2() != patient {
             errors.push(registry_error(
                 XdsErrorCode::PatientIdDoesNotMatch,

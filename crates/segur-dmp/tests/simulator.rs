@@ -114,6 +114,75 @@ fn unknown_patient_and_bad_metadata() {
     assert_eq!(sim.document_count(), 0);
 }
 
+/// The simulator verifies the TD2.1 signature document against the submitted documents: a
+/// placeholder, or a signature made for other bytes, is a `XDSRepositoryMetadataError`.
+#[test]
+fn a_feed_without_a_valid_signature_document_is_refused() {
+    let sim = simulator();
+    sim.add_patient(&patient_cx());
+    sim.authorize("899900063480", &patient_cx());
+    let dmp = client(&sim, "sign.key.pem", "sign.pem");
+    let ins = common::ins();
+    // a placeholder signature document, with consistent metadata
+    let placeholder: &[u8] = b"<Signature xmlns=\"http://www.w3.org/2000/09/xmldsig#\"/>";
+    let rng = SeededRandomness::new(1);
+    let mut submission = segur_xds::Submission::new(common::submission_set(1));
+    submission.add_document(common::document(1, common::CDA), &rng);
+    let mut entry = segur_xds::DocumentEntry::dmp_signature(
+        segur_xds::EntryUuid::parse("Signature01").unwrap(),
+        segur_xds::UniqueId::parse("1.2.250.1.999.1.1.7898.4.1").unwrap(),
+        common::patient(),
+        common::facility(),
+        common::practice(),
+        segur_xds::XdsTime::parse("20250115100000").unwrap(),
+        vec![common::author()],
+    );
+    entry.set_content(placeholder);
+    submission.add_dmp_signature(entry, &rng);
+    let unsigned = Feed::new(
+        submission,
+        vec![
+            (
+                segur_xds::EntryUuid::parse("Doc01").unwrap(),
+                common::CDA.to_vec(),
+            ),
+            (
+                segur_xds::EntryUuid::parse("Signature01").unwrap(),
+                placeholder.to_vec(),
+            ),
+        ],
+    );
+    let err = dmp.feed(&ins, &unsigned).unwrap_err();
+    assert!(
+        err.registry_codes().contains(&"XDSRepositoryMetadataError"),
+        "{err}"
+    );
+    // a genuine signature document, but made for another CDA
+    let other_cda: &[u8] =
+        b"<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>Autre</title></ClinicalDocument>";
+    let mut swapped = common::feed(1, common::CDA);
+    let signed_other = common::feed(1, other_cda);
+    let sig = |f: &Feed| {
+        f.submission
+            .documents
+            .iter()
+            .position(segur_xds::DocumentEntry::is_signature)
+            .unwrap()
+    };
+    let (mine, theirs) = (sig(&swapped), sig(&signed_other));
+    swapped.submission.documents[mine] = signed_other.submission.documents[theirs].clone();
+    swapped.documents[1] = signed_other.documents[1].clone();
+    let err = dmp.feed(&ins, &swapped).unwrap_err();
+    assert!(
+        err.registry_codes().contains(&"XDSRepositoryMetadataError"),
+        "{err}"
+    );
+    assert_eq!(sim.document_count(), 0);
+    // the genuine feed goes through: the CDA and its signature document are stored
+    dmp.feed(&ins, &common::feed(1, common::CDA)).unwrap();
+    assert_eq!(sim.document_count(), 2);
+}
+
 #[test]
 fn a_vihf_for_another_structure_than_its_signer_is_refused() {
     let sim = simulator();

@@ -8,14 +8,10 @@ mod common;
 use segur_dmp::*;
 use segur_transport::{Clock, SeededRandomness};
 use segur_xds::{AssociationType, EntryUuid, Submission, UniqueId};
-use segur_xmldsig::{Certificate, SoftwareSigner, TrustPolicy};
+use segur_xmldsig::{Certificate, TrustPolicy};
 
 fn data(name: &str) -> Vec<u8> {
     std::fs::read(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-}
-
-fn signer() -> SoftwareSigner {
-    SoftwareSigner::from_pem(&data("sign.key.pem"), &data("sign.pem")).unwrap()
 }
 
 fn trust() -> TrustPolicy {
@@ -27,28 +23,9 @@ fn trust() -> TrustPolicy {
 
 const SIGNATURE_UID: &str = "1.2.250.1.999.1.1.7898.4.1";
 
-/// A feed of `content` (uniqueId `…3.<unique>`), signed with the test key.
-fn signed_feed(unique: u32, content: &[u8]) -> Feed {
-    let random = SeededRandomness::new(u64::from(unique));
-    let mut submission = Submission::new(common::submission_set(unique));
-    submission.add_document(common::document(unique, content), &random);
-    Feed::signed(
-        submission,
-        vec![(EntryUuid::parse("Doc01").unwrap(), content.to_vec())],
-        SignatureDocument {
-            entry_uuid: EntryUuid::parse("Signature01").unwrap(),
-            unique_id: UniqueId::parse(&format!("1.2.250.1.999.1.1.7898.4.{unique}")).unwrap(),
-        },
-        &signer(),
-        &common::clock(),
-        &random,
-    )
-    .unwrap()
-}
-
 #[test]
 fn signed_feed_has_the_dmp_signature_entry_and_verifies() {
-    let feed = signed_feed(1, common::CDA);
+    let feed = common::feed(1, common::CDA);
     feed.check()
         .expect("the DMP profile of the validator accepts it");
     let sig = feed
@@ -98,7 +75,7 @@ fn signed_feed_has_the_dmp_signature_entry_and_verifies() {
         ]
     );
     // Reproducible: same clock, key and randomness, same bytes.
-    assert_eq!(feed, signed_feed(1, common::CDA));
+    assert_eq!(feed, common::feed(1, common::CDA));
 }
 
 /// The research note's xmlsec1 command (§6), with `--trusted-pem` on the test CA: the
@@ -107,7 +84,7 @@ fn signed_feed_has_the_dmp_signature_entry_and_verifies() {
 fn signed_feed_verifies_with_xmlsec1() {
     use std::io::Write as _;
     let cda = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ClinicalDocument xmlns=\"urn:hl7-org:v3\">\n  <!-- CR -->\n  <title>CR</title>\n</ClinicalDocument>\n";
-    let feed = signed_feed(1, cda);
+    let feed = common::feed(1, cda);
     let file = |bytes: &[u8]| {
         let mut f = tempfile::NamedTempFile::new().unwrap();
         f.write_all(bytes).unwrap();
@@ -172,7 +149,7 @@ fn non_xml_documents_are_digested_as_bytes() {
             entry_uuid: EntryUuid::parse("Signature01").unwrap(),
             unique_id: UniqueId::parse("1.2.250.1.999.1.1.7898.4.4").unwrap(),
         },
-        &signer(),
+        &common::signer(),
         &common::clock(),
         &random,
     )
@@ -194,7 +171,7 @@ fn signing_refuses_incomplete_submissions() {
             submission,
             docs,
             ids(),
-            &signer(),
+            &common::signer(),
             &common::clock(),
             &random,
         )
@@ -211,7 +188,7 @@ fn signing_refuses_incomplete_submissions() {
         sign(no_bytes, Vec::new()).unwrap_err().kind(),
         DmpErrorKind::Missing(_)
     ));
-    let signed = signed_feed(1, common::CDA);
+    let signed = common::feed(1, common::CDA);
     assert!(matches!(
         sign(signed.submission, signed.documents)
             .unwrap_err()
@@ -241,7 +218,7 @@ fn with_document(feed: &Feed, id: &str, bytes: Vec<u8>) -> Feed {
 /// size updated).
 fn placeholder_feed() -> Feed {
     with_document(
-        &signed_feed(1, common::CDA),
+        &common::feed(1, common::CDA),
         "Signature01",
         b"<Signature xmlns=\"http://www.w3.org/2000/09/xmldsig#\"/>".to_vec(),
     )
@@ -249,7 +226,7 @@ fn placeholder_feed() -> Feed {
 
 #[test]
 fn tampered_or_placeholder_signatures_do_not_verify() {
-    let feed = signed_feed(1, common::CDA);
+    let feed = common::feed(1, common::CDA);
     let changed = with_document(
         &feed,
         "Doc01",

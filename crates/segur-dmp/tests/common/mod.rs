@@ -1,5 +1,6 @@
 //! Fixtures shared by the integration tests: a made-up professional, a test INS (test OID),
-//! a feed (CR de consultation + signature entry), a deterministic context, and the life cycle
+//! a feed (CR de consultation signed with a XAdES signature document), a deterministic context,
+//! and the life cycle
 //! run by `tests/simulator.rs` (in process) and `tests/mtls.rs` (over mutual TLS).
 #![allow(dead_code)]
 
@@ -18,7 +19,14 @@ use segur_xds::*;
 pub(crate) const INS: &str = "279035121518989";
 pub(crate) const CDA: &[u8] =
     b"<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>CR</title></ClinicalDocument>";
-pub(crate) const SIGNATURE: &[u8] = b"<Signature xmlns=\"http://www.w3.org/2000/09/xmldsig#\"/>";
+/// The test signing key and certificate (issued by `tests/data/ca.pem`), paths relative to this
+/// file so that segur-cli's tests can include it.
+pub(crate) const SIGN_KEY: &[u8] = include_bytes!("../data/sign.key.pem");
+pub(crate) const SIGN_CERT: &[u8] = include_bytes!("../data/sign.pem");
+
+pub(crate) fn signer() -> segur_xmldsig::SoftwareSigner {
+    segur_xmldsig::SoftwareSigner::from_pem(SIGN_KEY, SIGN_CERT).unwrap()
+}
 
 pub(crate) fn ins() -> Ins {
     Ins::from_xds_cx(&format!("{INS}^^^&1.2.250.1.213.1.4.10&ISO^NH")).unwrap()
@@ -169,27 +177,21 @@ pub(crate) fn document(unique: u32, content: &[u8]) -> DocumentEntry {
 /// A feed of `content` as document `unique` (uniqueIds `…3.<unique>` and `…3.<unique+1000>`
 /// for the signature), submission set `…1.<unique>`.
 pub(crate) fn feed(unique: u32, content: &[u8]) -> Feed {
-    let rng = SeededRandomness::new(u64::from(unique));
-    let mut s = Submission::new(submission_set(unique));
-    s.add_document(document(unique, content), &rng);
-    let mut sig = DocumentEntry::dmp_signature(
-        EntryUuid::parse("Signature01").unwrap(),
-        UniqueId::parse(&format!("1.2.250.1.999.1.1.7898.3.{}", unique + 1000)).unwrap(),
-        patient(),
-        facility(),
-        practice(),
-        XdsTime::parse("20250115100000").unwrap(),
-        vec![author()],
-    );
-    sig.set_content(SIGNATURE);
-    s.add_dmp_signature(sig, &rng);
-    Feed::new(
-        s,
-        vec![
-            (EntryUuid::parse("Doc01").unwrap(), content.to_vec()),
-            (EntryUuid::parse("Signature01").unwrap(), SIGNATURE.to_vec()),
-        ],
+    let random = SeededRandomness::new(u64::from(unique));
+    let mut submission = Submission::new(submission_set(unique));
+    submission.add_document(document(unique, content), &random);
+    Feed::signed(
+        submission,
+        vec![(EntryUuid::parse("Doc01").unwrap(), content.to_vec())],
+        segur_dmp::SignatureDocument {
+            entry_uuid: EntryUuid::parse("Signature01").unwrap(),
+            unique_id: UniqueId::parse(&format!("1.2.250.1.999.1.1.7898.4.{unique}")).unwrap(),
+        },
+        &signer(),
+        &clock(),
+        &random,
     )
+    .unwrap()
 }
 
 /// Every transaction through `dmp`, talking to `sim` (in process or behind the HTTPS server):
