@@ -125,18 +125,19 @@ fn builder(pki: &Pki) -> segur_transport::HttpsTransportBuilder {
         .timeout(Duration::from_secs(10))
 }
 
+/// `b` with `id` as the client identity, built.
+fn with_identity(b: segur_transport::HttpsTransportBuilder, id: &pki::Issued) -> HttpsTransport {
+    b.client_identity_pem(id.cert_pem().as_bytes(), id.key_pem().as_bytes())
+        .unwrap()
+        .build()
+        .unwrap()
+}
+
 #[test]
 fn mutual_tls_with_the_right_certificate_succeeds_in_tls12_with_a_dmp_suite() {
     let pki = pki();
     let port = serve(&pki, 3);
-    let transport = builder(&pki)
-        .client_identity_pem(
-            pki.client.cert.pem().as_bytes(),
-            pki.client.key.serialize_pem().as_bytes(),
-        )
-        .unwrap()
-        .build()
-        .unwrap();
+    let transport = with_identity(builder(&pki), &pki.client);
     let response = post(&transport, port, b"<soap:Envelope/>").unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.body(), b"<soap:Envelope/>");
@@ -151,15 +152,7 @@ fn mutual_tls_with_the_right_certificate_succeeds_in_tls12_with_a_dmp_suite() {
     let fault = post(&transport, port, b"fail").unwrap();
     assert_eq!(fault.status(), 500);
     // unless asked
-    let strict = builder(&pki)
-        .error_on_http_status(true)
-        .client_identity_pem(
-            pki.client.cert.pem().as_bytes(),
-            pki.client.key.serialize_pem().as_bytes(),
-        )
-        .unwrap()
-        .build()
-        .unwrap();
+    let strict = with_identity(builder(&pki).error_on_http_status(true), &pki.client);
     let err = post(&strict, port, b"fail").unwrap_err();
     assert_eq!(err.kind(), TransportErrorKind::HttpStatus);
     assert_eq!(err.status(), Some(500));
@@ -169,15 +162,7 @@ fn mutual_tls_with_the_right_certificate_succeeds_in_tls12_with_a_dmp_suite() {
 fn the_modern_profile_negotiates_tls13() {
     let pki = pki();
     let port = serve(&pki, 1);
-    let transport = builder(&pki)
-        .tls_profile(TlsProfile::Modern)
-        .client_identity_pem(
-            pki.client.cert.pem().as_bytes(),
-            pki.client.key.serialize_pem().as_bytes(),
-        )
-        .unwrap()
-        .build()
-        .unwrap();
+    let transport = with_identity(builder(&pki).tls_profile(TlsProfile::Modern), &pki.client);
     let response = post(&transport, port, b"x").unwrap();
     let tls = response.headers()["x-tls"].to_str().unwrap();
     assert!(tls.starts_with("TLSv1_3 "), "{tls}");
@@ -227,14 +212,7 @@ fn no_client_certificate_is_a_tls_error() {
 fn an_untrusted_client_certificate_is_a_tls_error() {
     let pki = pki();
     let port = serve(&pki, 1);
-    let transport = builder(&pki)
-        .client_identity_pem(
-            pki.rogue_client.cert.pem().as_bytes(),
-            pki.rogue_client.key.serialize_pem().as_bytes(),
-        )
-        .unwrap()
-        .build()
-        .unwrap();
+    let transport = with_identity(builder(&pki), &pki.rogue_client);
     let err = post(&transport, port, b"x").unwrap_err();
     assert_eq!(err.kind(), TransportErrorKind::Tls, "{err}");
     assert_eq!(
@@ -248,16 +226,12 @@ fn an_untrusted_server_is_a_tls_error_and_web_roots_are_never_used() {
     let pki = pki();
     let port = serve(&pki, 1);
     // trust only the rogue CA: the server's chain does not verify
-    let transport = HttpsTransport::builder()
-        .trust_anchors_pem(pki::rogue_ca().cert.pem().as_bytes())
-        .unwrap()
-        .client_identity_pem(
-            pki.client.cert.pem().as_bytes(),
-            pki.client.key.serialize_pem().as_bytes(),
-        )
-        .unwrap()
-        .build()
-        .unwrap();
+    let transport = with_identity(
+        HttpsTransport::builder()
+            .trust_anchors_pem(pki::rogue_ca().cert.pem().as_bytes())
+            .unwrap(),
+        &pki.client,
+    );
     let err = post(&transport, port, b"x").unwrap_err();
     assert_eq!(err.kind(), TransportErrorKind::Tls, "{err}");
     assert!(err.to_string().contains("certificate"), "{err}");
