@@ -172,7 +172,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let same = retrieved.first().is_some_and(|d| d.content == cda);
     println!(
         "TD3.2 retrieve: {} bytes, identical to what was sent: {same}",
-        retrieved[0].content.len()
+        retrieved.first().map_or(0, |d| d.content.len())
     );
     if !same {
         return Err("retrieved bytes differ".into());

@@ -212,10 +212,7 @@ impl<'a> XadesBuilder<'a> {
                 p = digests[1],
             )
         };
-        let id_attr = AttrName {
-            ns: None,
-            local: "Id".into(),
-        };
+        let id_attr = id_attr();
         let unsigned = render(["", ""], "");
         let doc = Document::parse(unsigned.as_bytes(), &self.limits)?;
         let mut digests = [String::new(), String::new()];
@@ -400,15 +397,15 @@ fn same_dn(a: &str, b: &str) -> bool {
         s.split([',', '+'])
             .map(|rdn| {
                 rdn.split_once('=')
-                    .map(|(k, v)| format!("{}={}", k.trim().to_ascii_uppercase(), v.trim()))
-                    .unwrap_or_else(|| rdn.trim().to_owned())
+                    .map_or_else(
+                        || rdn.trim().to_owned(),
+                        |(k, v)| format!("{}={}", k.trim(), v.trim()),
+                    )
+                    .to_lowercase()
             })
             .collect::<Vec<_>>()
     };
-    norm(a)
-        .iter()
-        .map(|s| s.to_lowercase())
-        .eq(norm(b).iter().map(|s| s.to_lowercase()))
+    norm(a) == norm(b)
 }
 
 impl XadesVerifier {
@@ -621,6 +618,13 @@ impl XadesVerifier {
             reason: reason.to_owned(),
         };
         for cert in doc.child_elements(signing_certificate) {
+            if !doc.is(cert, XADES_NS, "Cert") {
+                return Err(structure(
+                    doc,
+                    cert,
+                    "unexpected element in SigningCertificate",
+                ));
+            }
             let digest = child(cert, "CertDigest")?;
             // XAdES 1.1.1 puts DigestMethod/DigestValue in its own namespace; later versions
             // in XML-DSig's: both are read.
@@ -643,13 +647,7 @@ impl XadesVerifier {
                 uri,
                 algorithm == DigestAlgorithm::Sha1,
             )?;
-            let value_text: String = doc
-                .text_content(part("DigestValue")?)
-                .split_ascii_whitespace()
-                .collect();
-            let Ok(value) = STANDARD.decode(value_text) else {
-                return Err(structure(doc, digest, "invalid base64 in DigestValue"));
-            };
+            let value = decode_base64(doc, part("DigestValue")?)?;
             if value != algorithm.digest(certificate.der()) {
                 continue;
             }
