@@ -451,21 +451,23 @@ pub(crate) fn expect_ds(
     }
 }
 
-/// Refuses a SHA-1 algorithm (`is_sha1`) unless `allow_sha1`.
-pub(crate) fn check_sha1(
-    allow_sha1: bool,
+/// Reads the `Algorithm` of `node` as an `A` (`from_uri`): an unknown algorithm, or SHA-1
+/// (`sha1`) when not allowed, is [`Error::UnsupportedAlgorithm`].
+pub(crate) fn read_algorithm<A: PartialEq>(
     doc: &Document,
-    at: NodeId,
-    uri: &str,
-    is_sha1: bool,
-) -> Result<()> {
-    if is_sha1 && !allow_sha1 {
-        return Err(Error::UnsupportedAlgorithm {
+    node: NodeId,
+    from_uri: fn(&str) -> Option<A>,
+    sha1: A,
+    allow_sha1: bool,
+) -> Result<A> {
+    let uri = algorithm_attr(doc, node)?;
+    match from_uri(uri) {
+        Some(a) if allow_sha1 || a != sha1 => Ok(a),
+        _ => Err(Error::UnsupportedAlgorithm {
             uri: uri.to_owned(),
-            path: doc.path(at),
-        });
+            path: doc.path(node),
+        }),
     }
-    Ok(())
 }
 
 /// Reads a `ds:SignatureMethod` (no children, a known algorithm, SHA-1 only if allowed).
@@ -477,20 +479,13 @@ pub(crate) fn read_signature_method(
     if let Some(&c) = element_children(doc, sig_method)?.first() {
         return Err(structure(doc, c, "unexpected element"));
     }
-    let sig_uri = algorithm_attr(doc, sig_method)?;
-    let algorithm =
-        SignatureAlgorithm::from_uri(sig_uri).ok_or_else(|| Error::UnsupportedAlgorithm {
-            uri: sig_uri.to_owned(),
-            path: doc.path(sig_method),
-        })?;
-    check_sha1(
-        allow_sha1,
+    read_algorithm(
         doc,
         sig_method,
-        sig_uri,
-        algorithm == SignatureAlgorithm::RsaSha1,
-    )?;
-    Ok(algorithm)
+        SignatureAlgorithm::from_uri,
+        SignatureAlgorithm::RsaSha1,
+        allow_sha1,
+    )
 }
 
 /// A `ds:Reference` as written: its URI, its transforms (element, algorithm URI), its digest.
@@ -533,18 +528,12 @@ pub(crate) fn read_reference(
         rest = &rest[1..];
     }
     let digest_method = expect_ds(doc, rest.first(), reference, "DigestMethod")?;
-    let digest_uri = algorithm_attr(doc, digest_method)?;
-    let digest_algorithm =
-        DigestAlgorithm::from_uri(digest_uri).ok_or_else(|| Error::UnsupportedAlgorithm {
-            uri: digest_uri.to_owned(),
-            path: doc.path(digest_method),
-        })?;
-    check_sha1(
-        allow_sha1,
+    let digest_algorithm = read_algorithm(
         doc,
         digest_method,
-        digest_uri,
-        digest_algorithm == DigestAlgorithm::Sha1,
+        DigestAlgorithm::from_uri,
+        DigestAlgorithm::Sha1,
+        allow_sha1,
     )?;
     let digest_node = expect_ds(doc, rest.get(1), reference, "DigestValue")?;
     if let Some(&extra) = rest.get(2) {

@@ -38,8 +38,8 @@ use chrono::{DateTime, Utc};
 use crate::c14n::{C14N_WITH_COMMENTS, Canonicalization, unique_id};
 use crate::cert::Certificate;
 use crate::dsig::{
-    DSIG_NS, TrustPolicy, algorithm_attr, c14n_with_prefixes, check_sha1, check_signature_value,
-    decode_base64, element_children, escape_attr_value as esc, expect_ds, key_info_certificates,
+    DSIG_NS, TrustPolicy, algorithm_attr, c14n_with_prefixes, check_signature_value, decode_base64,
+    element_children, escape_attr_value as esc, expect_ds, key_info_certificates, read_algorithm,
     read_reference, read_signature_method, structure,
 };
 use crate::error::{Error, Result};
@@ -634,18 +634,12 @@ impl XadesVerifier {
                     .ok_or_else(|| structure(doc, digest, format!("missing {local}")))
             };
             let method = part("DigestMethod")?;
-            let uri = algorithm_attr(doc, method)?;
-            let algorithm =
-                DigestAlgorithm::from_uri(uri).ok_or_else(|| Error::UnsupportedAlgorithm {
-                    uri: uri.to_owned(),
-                    path: doc.path(method),
-                })?;
-            check_sha1(
-                self.allow_sha1,
+            let algorithm = read_algorithm(
                 doc,
                 method,
-                uri,
-                algorithm == DigestAlgorithm::Sha1,
+                DigestAlgorithm::from_uri,
+                DigestAlgorithm::Sha1,
+                self.allow_sha1,
             )?;
             let value = decode_base64(doc, part("DigestValue")?)?;
             if value != algorithm.digest(certificate.der()) {
