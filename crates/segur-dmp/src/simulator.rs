@@ -113,6 +113,14 @@ struct Stored {
     content: Vec<u8>,
 }
 
+impl Stored {
+    /// Whether the document belongs to `patient` (HL7 v2 CX): a caller only ever reaches the
+    /// documents of the VIHF's patient.
+    fn of_patient(&self, patient: &str) -> bool {
+        self.entry.patient_id.to_hl7v2() == patient
+    }
+}
+
 #[derive(Default)]
 struct State {
     patients: BTreeSet<String>,
@@ -500,6 +508,7 @@ impl Simulator {
         for target in &replaced {
             if !state.documents.iter().any(|d| {
                 &d.entry.entry_uuid == target
+                    && d.of_patient(patient)
                     && d.entry.availability_status == Some(AvailabilityStatus::Approved)
             }) {
                 errors.push(registry_error(
@@ -515,7 +524,7 @@ impl Simulator {
             if let Some(d) = state
                 .documents
                 .iter_mut()
-                .find(|d| &d.entry.entry_uuid == target)
+                .find(|d| &d.entry.entry_uuid == target && d.of_patient(patient))
             {
                 d.entry.availability_status = Some(AvailabilityStatus::Deprecated);
             }
@@ -643,7 +652,7 @@ impl Simulator {
             .get(&unique)
             .map(|&i| &state.documents[i])
             .filter(|d| {
-                d.entry.patient_id.to_hl7v2() == patient
+                d.of_patient(patient)
                     && d.entry.availability_status != Some(AvailabilityStatus::Deleted)
             });
         let head = "<xdsb:RetrieveDocumentSetResponse xmlns:xdsb=\"urn:ihe:iti:xds-b:2007\" xmlns:rs=\"urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0\">";
@@ -692,7 +701,7 @@ impl Simulator {
             let Some(d) = state
                 .documents
                 .iter_mut()
-                .find(|d| d.entry.entry_uuid == a.target)
+                .find(|d| d.entry.entry_uuid == a.target && d.of_patient(patient))
             else {
                 return Self::registry(vec![registry_error(
                     XdsErrorCode::UnresolvedReferenceException,
@@ -722,6 +731,7 @@ impl Simulator {
             };
             let Some(index) = state.documents.iter().position(|d| {
                 d.entry.logical_id.as_ref() == Some(&lid)
+                    && d.of_patient(patient)
                     && d.entry.availability_status == Some(AvailabilityStatus::Approved)
             }) else {
                 return Self::registry(vec![registry_error(

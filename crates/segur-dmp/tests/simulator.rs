@@ -9,7 +9,7 @@ use segur_dmp::simulator::Simulator;
 use segur_dmp::*;
 use segur_soap::vihf::VihfVerifier;
 use segur_transport::{HttpRequest, HttpResponse, SeededRandomness, TransportError};
-use segur_xds::Cx;
+use segur_xds::{AvailabilityStatus, Cx};
 use segur_xmldsig::{Certificate, SoftwareSigner};
 
 fn data(name: &str) -> Vec<u8> {
@@ -51,6 +51,57 @@ fn full_life_cycle() {
     let sim = simulator();
     let dmp = client(&sim, "sign.key.pem", "sign.pem");
     common::life_cycle(&dmp, &sim);
+}
+
+/// A caller reaches the documents of the VIHF's patient only: an update naming another
+/// patient's entry is an unresolved reference, and that entry is left alone.
+#[test]
+fn updates_cannot_reach_another_patients_documents() {
+    let sim = simulator();
+    let dmp = client(&sim, "sign.key.pem", "sign.pem");
+    let other_cx = Cx::ins("187016018200069", segur_xds::codes::oid::INS_NIR_TEST);
+    for cx in [patient_cx(), other_cx.to_hl7v2()] {
+        sim.add_patient(&cx);
+        sim.authorize("899900063480", &cx);
+    }
+    let ins = common::ins();
+    dmp.feed(&ins, &common::feed(1, common::CDA)).unwrap();
+    let found = dmp
+        .query(
+            &ins,
+            &Query::find_documents(&common::patient(), &[AvailabilityStatus::Approved]),
+        )
+        .unwrap();
+    let target = found.objects.documents[0].entry_uuid.clone();
+    let other = segur_ins::Ins::from_xds_cx(&other_cx.to_hl7v2()).unwrap();
+    let mut set = common::submission_set(2);
+    set.patient_id = other_cx;
+    let delete = Update::status(
+        set,
+        target.clone(),
+        AvailabilityStatus::Approved,
+        AvailabilityStatus::Deleted,
+        &SeededRandomness::new(2),
+    );
+    let err = dmp.update(&other, &delete).unwrap_err();
+    assert!(
+        err.registry_codes()
+            .contains(&"UnresolvedReferenceException"),
+        "{err}"
+    );
+    let after = dmp
+        .query(
+            &ins,
+            &Query::find_documents(&common::patient(), &[AvailabilityStatus::Approved]),
+        )
+        .unwrap();
+    assert!(
+        after
+            .objects
+            .documents
+            .iter()
+            .any(|d| d.entry_uuid == target)
+    );
 }
 
 #[test]

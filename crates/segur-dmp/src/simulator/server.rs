@@ -360,8 +360,12 @@ fn accept(listener: &TcpListener, shared: &Arc<Shared>) {
         let spawned = std::thread::Builder::new()
             .name("dmp-simulator-conn".into())
             .spawn(move || {
+                // frees the slot even if serving panics
+                let _slot = Slot {
+                    shared: &worker,
+                    id,
+                };
                 serve(tcp, &worker);
-                lock(&worker.open).remove(&id);
             });
         match spawned {
             Ok(handle) => lock(&shared.threads).push(handle),
@@ -407,6 +411,25 @@ impl Input for &[u8] {
     fn send_continue(&mut self) -> bool {
         true
     }
+}
+
+/// A connection's entry in the open-connection table, removed when dropped.
+struct Slot<'s> {
+    shared: &'s Shared,
+    id: u64,
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        lock(&self.shared.open).remove(&self.id);
+    }
+}
+
+/// `timeout` from now, or far ahead when that is not representable (`Duration::MAX`).
+fn deadline_in(timeout: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(timeout)
+        .unwrap_or_else(|| now + Duration::from_secs(365 * 24 * 3600))
 }
 
 struct Connection<S> {
@@ -541,7 +564,7 @@ fn linger(sock: &mut TcpStream) {
 /// Completes the handshake before `limits.handshake_timeout`; on failure sends rustls' alert
 /// and lets the client read it before the socket closes.
 fn handshake(tls: &mut Tls, limits: &ServerLimits) -> bool {
-    let deadline = Instant::now() + limits.handshake_timeout;
+    let deadline = deadline_in(limits.handshake_timeout);
     while tls.conn.is_handshaking() {
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
@@ -642,14 +665,14 @@ fn read_request<S: Input>(
     limits: &ServerLimits,
 ) -> Result<Option<Request>, ReadError> {
     // wait for the first byte (idle), then for the whole request
-    let idle = Instant::now() + limits.idle_timeout;
+    let idle = deadline_in(limits.idle_timeout);
     while conn.available().is_empty() {
         match conn.fill(idle) {
             Ok(true) => {}
             Ok(false) | Err(_) => return Ok(None),
         }
     }
-    let deadline = Instant::now() + limits.request_timeout;
+    let deadline = deadline_in(limits.request_timeout);
     let head_len = loop {
         let avail = conn.available();
         if let Some(i) = avail.windows(4).position(|w| w == b"\r\n\r\n") {
@@ -703,9 +726,23 @@ fn read_chunked<S: Input>(
     deadline: Instant,
 ) -> Result<Vec<u8>, ReadError> {
     const MAX_LINE: usize = 1024;
+    // chunk-size lines and extensions count too: tiny chunks with long lines stay bounded
+    let max_wire = limits
+        .max_body_bytes
+        .saturating_mul(2)
+        .saturating_add(limits.max_head_bytes);
+    let mut wire = 0usize;
     let mut body = Vec::new();
     loop {
+        // what was consumed is dropped as the body grows
+        if conn.pos > 64 * 1024 {
+            conn.compact();
+        }
         let line = conn.line(MAX_LINE, deadline)?;
+        wire = wire.saturating_add(line + 2);
+        if wire > max_wire {
+            return Err(ReadError::Reject(413, "request body too large"));
+        }
         let Ok(httparse::Status::Complete((_, size))) =
             httparse::parse_chunk_size(&conn.available()[..line + 2])
         else {
@@ -730,7 +767,9 @@ fn read_chunked<S: Input>(
         let size = usize::try_from(size)
             .ok()
             .filter(|s| body.len().saturating_add(*s) <= limits.max_body_bytes)
+            .filter(|s| s.checked_add(2).is_some())
             .ok_or(ReadError::Reject(413, "request body too large"))?;
+        wire = wire.saturating_add(size + 2);
         conn.want(size + 2, deadline)?;
         let avail = conn.available();
         if &avail[size..size + 2] != b"\r\n" {
@@ -760,7 +799,8 @@ struct Head {
 /// Parses a complete request head (`\r\n\r\n` included).
 fn parse_head(bytes: &[u8], max_headers: usize) -> Result<Head, ReadError> {
     const BAD: ReadError = ReadError::Reject(400, "malformed request head");
-    let mut slots = vec![httparse::EMPTY_HEADER; max_headers];
+    // a header line takes at least four bytes: no more slots than the head can fill
+    let mut slots = vec![httparse::EMPTY_HEADER; max_headers.min(bytes.len() / 4 + 1)];
     let mut parsed = httparse::Request::new(&mut slots);
     match parsed.parse(bytes) {
         Ok(httparse::Status::Complete(_)) => {}
@@ -905,6 +945,48 @@ mod tests {
             status(format!("POST /a HTTP/1.1\r\n{many}\r\n").as_bytes()),
             431
         );
+    }
+
+    #[test]
+    fn chunked_bodies_are_bounded_on_the_wire_too() {
+        let limits = ServerLimits {
+            max_body_bytes: 1024,
+            ..ServerLimits::default()
+        };
+        // one-byte chunks behind long extension lines: the body stays small, the wire does not
+        let ext = "x".repeat(1000);
+        let mut req = b"POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+        for _ in 0..1000 {
+            req.extend_from_slice(format!("1;{ext}\r\na\r\n").as_bytes());
+        }
+        req.extend_from_slice(b"0\r\n\r\n");
+        assert_eq!(
+            parse_request(&req, &limits).unwrap_err(),
+            http::StatusCode::PAYLOAD_TOO_LARGE
+        );
+        // the same chunks without extensions fit
+        let mut ok = b"POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+        for _ in 0..1000 {
+            ok.extend_from_slice(b"1\r\na\r\n");
+        }
+        ok.extend_from_slice(b"0\r\n\r\n");
+        assert_eq!(parse_request(&ok, &limits).unwrap().body().len(), 1000);
+    }
+
+    #[test]
+    fn extreme_limits_do_not_panic() {
+        let limits = ServerLimits {
+            max_body_bytes: usize::MAX,
+            max_headers: usize::MAX,
+            request_timeout: Duration::MAX,
+            idle_timeout: Duration::MAX,
+            ..ServerLimits::default()
+        };
+        let huge =
+            b"POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFF\r\nab\r\n";
+        assert!(parse_request(huge, &limits).is_err());
+        let fine = b"POST /a HTTP/1.1\r\nContent-Length: 2\r\n\r\nab";
+        assert_eq!(parse_request(fine, &limits).unwrap().body(), b"ab");
     }
 
     #[test]
