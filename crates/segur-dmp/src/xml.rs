@@ -151,13 +151,14 @@ pub(crate) fn parse(input: &[u8]) -> Result<Element, DmpError> {
             Event::GeneralRef(r) => {
                 let ch = match r.resolve_char_ref() {
                     Ok(Some(c)) => c.to_string(),
-                    Ok(None) => match &*r.xml10_content() {
-                        "lt" => "<".into(),
-                        "gt" => ">".into(),
-                        "amp" => "&".into(),
-                        "apos" => "'".into(),
-                        "quot" => "\"".into(),
-                        other => return Err(malformed(at, format!("undeclared entity `{other}`"))),
+                    Ok(None) => match quick_xml::escape::resolve_xml_entity(&r.xml10_content()) {
+                        Some(s) => s.to_owned(),
+                        None => {
+                            return Err(malformed(
+                                at,
+                                format!("undeclared entity `{}`", r.xml10_content()),
+                            ));
+                        }
                     },
                     Err(e) => return Err(malformed(at, e.to_string())),
                 };
@@ -175,21 +176,8 @@ pub(crate) fn parse(input: &[u8]) -> Result<Element, DmpError> {
     root.ok_or_else(|| malformed(0, "no root element"))
 }
 
-/// Escapes text and attribute values.
-pub(crate) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text and attribute values (the five predefined entities, and `\r` as `&#13;`).
+pub(crate) use quick_xml::escape::escape;
 
 #[cfg(test)]
 mod tests {

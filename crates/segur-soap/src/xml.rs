@@ -414,16 +414,13 @@ impl<'s> Builder<'s> {
                 Event::GeneralRef(r) => {
                     let ch = match r.resolve_char_ref() {
                         Ok(Some(c)) => c.to_string(),
-                        Ok(None) => match &*r.xml10_content() {
-                            "lt" => "<".into(),
-                            "gt" => ">".into(),
-                            "amp" => "&".into(),
-                            "apos" => "'".into(),
-                            "quot" => "\"".into(),
-                            other => {
+                        Ok(None) => match quick_xml::escape::resolve_xml_entity(&r.xml10_content())
+                        {
+                            Some(s) => s.to_owned(),
+                            None => {
                                 return Err(Error::new(ErrorKind::Xml {
                                     offset: before,
-                                    message: format!("undeclared entity `&{other};`"),
+                                    message: format!("undeclared entity `&{};`", r.xml10_content()),
                                 }));
                             }
                         },
