@@ -149,22 +149,20 @@ impl Feed {
     /// Verifies this feed's signature document against its documents; see
     /// [`verify_signature_document`].
     pub fn verify_signature(&self, trust: TrustPolicy) -> Result<VerifiedXades, DmpError> {
-        let docs: Vec<(EntryUuid, &[u8])> = self
-            .documents
-            .iter()
-            .map(|(id, b)| (id.clone(), b.as_slice()))
-            .collect();
-        verify_signature_document(&self.submission, &docs, trust)
+        verify_signature_document(&self.submission, &self.document_refs(), trust)
     }
 
     /// Runs the metadata validator (DMP profile, hashes and sizes against the bytes).
     pub fn check(&self) -> Result<(), DmpError> {
-        let docs: Vec<(EntryUuid, &[u8])> = self
-            .documents
+        check_metadata(&self.submission, &self.document_refs())
+    }
+
+    /// The documents as (entryUUID, bytes) pairs, the shape the checks take.
+    fn document_refs(&self) -> Vec<(EntryUuid, &[u8])> {
+        self.documents
             .iter()
             .map(|(id, b)| (id.clone(), b.as_slice()))
-            .collect();
-        check_metadata(&self.submission, &docs)
+            .collect()
     }
 
     /// The MTOM request to the `repository` service (after [`Feed::check`]): one MIME part
