@@ -3,7 +3,7 @@
 //! INS, fed (TD2.1) with the DMP's signature document (detached XAdES over the submission's
 //! manifest, made by `Feed::signed` and verified before sending), found (TD3.1), retrieved
 //! (TD3.2) and compared byte for byte, masked (TD3.3a) and deleted (TD3.3c). Every request
-//! carries a VIHF signed with the throw-away test key of `crates/segur-dmp/tests/data/` (the
+//! carries a VIHF signed with the throw-away test key of `crates/segur-soap/tests/data/` (the
 //! same key signs the XAdES document here; a real LPS uses the CPS signature key or the
 //! structure's signing certificate).
 //!
@@ -28,9 +28,9 @@ use segur::xds::{
 };
 use segur::xmldsig::{Certificate, SoftwareSigner, TrustPolicy};
 
-const CA: &[u8] = include_bytes!("../crates/segur-dmp/tests/data/ca.pem");
-const KEY: &[u8] = include_bytes!("../crates/segur-dmp/tests/data/sign.key.pem");
-const CERT: &[u8] = include_bytes!("../crates/segur-dmp/tests/data/sign.pem");
+const CA: &[u8] = include_bytes!("../crates/segur-soap/tests/data/ca.pem");
+const KEY: &[u8] = include_bytes!("../crates/segur-soap/tests/data/sign.key.pem");
+const CERT: &[u8] = include_bytes!("../crates/segur-soap/tests/data/sign.pem");
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The test certificates are valid from 2026-11-22: a fixed clock keeps the example stable.

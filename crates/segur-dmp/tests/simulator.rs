@@ -13,7 +13,11 @@ use segur_xds::{AvailabilityStatus, Cx};
 use segur_xmldsig::{Certificate, SoftwareSigner};
 
 fn data(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read(format!(
+        "{}/../segur-soap/tests/data/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 fn simulator() -> Simulator {

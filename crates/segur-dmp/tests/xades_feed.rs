@@ -11,7 +11,11 @@ use segur_xds::{AssociationType, EntryUuid, Submission, UniqueId};
 use segur_xmldsig::{Certificate, TrustPolicy};
 
 fn data(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read(format!(
+        "{}/../segur-soap/tests/data/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 fn trust() -> TrustPolicy {
@@ -101,7 +105,10 @@ fn signed_feed_verifies_with_xmlsec1() {
     let empty = file(b"");
     let document = file(cda);
     let path = |f: &tempfile::NamedTempFile| f.path().to_str().unwrap().to_owned();
-    let ca = format!("{}/tests/data/ca.pem", env!("CARGO_MANIFEST_DIR"));
+    let ca = format!(
+        "{}/../segur-soap/tests/data/ca.pem",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let out = std::process::Command::new("xmlsec1")
         .args([
             "--verify",

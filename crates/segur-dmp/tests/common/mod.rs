@@ -19,10 +19,10 @@ use segur_xds::*;
 pub(crate) const INS: &str = "279035121518989";
 pub(crate) const CDA: &[u8] =
     b"<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>CR</title></ClinicalDocument>";
-/// The test signing key and certificate (issued by `tests/data/ca.pem`), paths relative to this
+/// The test signing key and certificate (segur-soap's test PKI, issued by its `tests/data/ca.pem`), paths relative to this
 /// file so that segur-cli's tests can include it.
-pub(crate) const SIGN_KEY: &[u8] = include_bytes!("../data/sign.key.pem");
-pub(crate) const SIGN_CERT: &[u8] = include_bytes!("../data/sign.pem");
+pub(crate) const SIGN_KEY: &[u8] = include_bytes!("../../../segur-soap/tests/data/sign.key.pem");
+pub(crate) const SIGN_CERT: &[u8] = include_bytes!("../../../segur-soap/tests/data/sign.pem");
 
 pub(crate) fn signer() -> segur_xmldsig::SoftwareSigner {
     segur_xmldsig::SoftwareSigner::from_pem(SIGN_KEY, SIGN_CERT).unwrap()
