@@ -690,25 +690,20 @@ fn read_request<S: Input>(
     }
     let head = parse_head(&conn.available()[..head_len], limits.max_headers)?;
     conn.pos += head_len;
+    if matches!(head.framing, Framing::Length(n) if n > limits.max_body_bytes) {
+        return Err(ReadError::Reject(413, "request body too large"));
+    }
+    if head.expect_continue && !conn.io.send_continue() {
+        return Err(ReadError::Gone);
+    }
     let body = match head.framing {
-        Framing::Length(n) if n > limits.max_body_bytes => {
-            return Err(ReadError::Reject(413, "request body too large"));
-        }
         Framing::Length(n) => {
-            if head.expect_continue && !conn.io.send_continue() {
-                return Err(ReadError::Gone);
-            }
             conn.want(n, deadline)?;
             let body = conn.available()[..n].to_vec();
             conn.pos += n;
             body
         }
-        Framing::Chunked => {
-            if head.expect_continue && !conn.io.send_continue() {
-                return Err(ReadError::Gone);
-            }
-            read_chunked(conn, limits, deadline)?
-        }
+        Framing::Chunked => read_chunked(conn, limits, deadline)?,
     };
     let mut http = http::Request::new(body);
     *http.method_mut() = http::Method::POST;
