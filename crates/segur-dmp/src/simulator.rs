@@ -692,31 +692,44 @@ impl Simulator {
             )]);
         }
         let mut state = self.state();
-        // status changes
+        // everything is checked before anything changes: an update is all or nothing
+        let mut status_changes: Vec<(usize, Option<AvailabilityStatus>)> = Vec::new();
         for a in submission
             .associations
             .iter()
             .filter(|a| a.association_type == AssociationType::UpdateAvailabilityStatus)
         {
-            let Some(d) = state
+            let Some(index) = state
                 .documents
-                .iter_mut()
-                .find(|d| d.entry.entry_uuid == a.target && d.of_patient(patient))
+                .iter()
+                .position(|d| d.entry.entry_uuid == a.target && d.of_patient(patient))
             else {
                 return Self::registry(vec![registry_error(
                     XdsErrorCode::UnresolvedReferenceException,
                     a.target.as_str().to_owned(),
                 )]);
             };
-            if a.original_status != d.entry.availability_status {
+            if a.original_status != state.documents[index].entry.availability_status {
                 return Self::registry(vec![registry_error(
                     XdsErrorCode::MetadataUpdateError,
                     "OriginalStatus ne correspond pas",
                 )]);
             }
-            d.entry.availability_status = a.new_status;
+            status_changes.push((index, a.new_status));
         }
-        // new versions
+        // the status a document will have once the status changes above are made
+        let status_after = |index: usize, state: &State| {
+            status_changes
+                .iter()
+                .rev()
+                .find(|(i, _)| *i == index)
+                .map_or(
+                    state.documents[index].entry.availability_status,
+                    |(_, s)| *s,
+                )
+        };
+        // new versions, each replacing the approved version of its logical id
+        let mut versions: Vec<(usize, DocumentEntry)> = Vec::new();
         for doc in submission.documents {
             let previous = submission
                 .associations
@@ -729,10 +742,11 @@ impl Simulator {
                     "logicalId absent",
                 )]);
             };
-            let Some(index) = state.documents.iter().position(|d| {
+            let Some(index) = (0..state.documents.len()).find(|&i| {
+                let d = &state.documents[i];
                 d.entry.logical_id.as_ref() == Some(&lid)
                     && d.of_patient(patient)
-                    && d.entry.availability_status == Some(AvailabilityStatus::Approved)
+                    && status_after(i, &state) == Some(AvailabilityStatus::Approved)
             }) else {
                 return Self::registry(vec![registry_error(
                     XdsErrorCode::UnresolvedReferenceException,
@@ -740,19 +754,25 @@ impl Simulator {
                 )]);
             };
             let current = state.documents[index].entry.version.clone();
-            if previous != current {
+            if previous != current || versions.iter().any(|(i, _)| *i == index) {
                 return Self::registry(vec![registry_error(
                     XdsErrorCode::MetadataVersionError,
                     "PreviousVersion ne correspond pas",
                 )]);
             }
             let next: u32 = current.and_then(|v| v.parse().ok()).unwrap_or(1) + 1;
-            let content = state.documents[index].content.clone();
-            state.documents[index].entry.availability_status = Some(AvailabilityStatus::Deprecated);
             let mut entry = doc;
             entry.version = Some(next.to_string());
             entry.availability_status = Some(AvailabilityStatus::Approved);
             entry.repository_unique_id = segur_xds::Oid::parse(DMP_REPOSITORY).ok();
+            versions.push((index, entry));
+        }
+        for (index, status) in status_changes {
+            state.documents[index].entry.availability_status = status;
+        }
+        for (index, entry) in versions {
+            let content = state.documents[index].content.clone();
+            state.documents[index].entry.availability_status = Some(AvailabilityStatus::Deprecated);
             let new_index = state.documents.len();
             state
                 .by_unique_id

@@ -108,6 +108,60 @@ fn updates_cannot_reach_another_patients_documents() {
     );
 }
 
+/// An ITI-57 update is all or nothing: a status change is not kept when a new version in the
+/// same submission is refused.
+#[test]
+fn a_refused_update_changes_nothing() {
+    let sim = simulator();
+    sim.add_patient(&patient_cx());
+    sim.authorize("899900063480", &patient_cx());
+    let dmp = client(&sim, "sign.key.pem", "sign.pem");
+    let ins = common::ins();
+    dmp.feed(&ins, &common::feed(1, common::CDA)).unwrap();
+    let approved = |dmp: &DmpClient<_>| {
+        dmp.query(
+            &ins,
+            &Query::find_documents(&common::patient(), &[AvailabilityStatus::Approved]),
+        )
+        .unwrap()
+        .objects
+        .documents
+    };
+    let before = approved(&dmp);
+    let signature = before.iter().find(|d| d.is_signature()).unwrap().clone();
+    let mut stale = before.iter().find(|d| !d.is_signature()).unwrap().clone();
+    stale.version = Some("9".into());
+    let rng = SeededRandomness::new(3);
+    // archive the signature entry, and add a new version of the CDA with a stale
+    // PreviousVersion
+    let mut update = Update::status(
+        common::submission_set(3),
+        signature.entry_uuid.clone(),
+        AvailabilityStatus::Approved,
+        AvailabilityStatus::Archived,
+        &rng,
+    );
+    let version = Update::visibility(common::submission_set(4), &stale, true, false, &rng).unwrap();
+    update
+        .submission
+        .documents
+        .extend(version.submission.documents);
+    update
+        .submission
+        .associations
+        .extend(version.submission.associations);
+    let err = dmp.update(&ins, &update).unwrap_err();
+    assert!(
+        err.registry_codes().contains(&"XDSMetadataVersionError"),
+        "{err}"
+    );
+    let after = approved(&dmp);
+    assert_eq!(
+        after.iter().map(|d| &d.entry_uuid).collect::<Vec<_>>(),
+        before.iter().map(|d| &d.entry_uuid).collect::<Vec<_>>()
+    );
+}
+
 #[test]
 fn vihf_failures_are_faults() {
     let sim = simulator();
