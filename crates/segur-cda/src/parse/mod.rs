@@ -326,7 +326,7 @@ fn element_path(src: &str, offset: usize) -> String {
         if before >= offset {
             break;
         }
-        match tok.next() {
+        match tok.next(false) {
             Ok(Token::Start {
                 name,
                 empty,

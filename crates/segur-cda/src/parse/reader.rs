@@ -117,6 +117,13 @@ impl<'a> Reader<'a> {
 
     /// The next item inside the current element (or in the prolog/epilog when none is open).
     pub(crate) fn next_item(&mut self) -> Result<Item<'a>, Box<ParseError>> {
+        self.read_item(false)
+    }
+
+    /// [`Self::next_item`]; with `skip_layout`, for callers that drop layout, layout before
+    /// markup yields no item.
+    #[inline]
+    fn read_item(&mut self, skip_layout: bool) -> Result<Item<'a>, Box<ParseError>> {
         if self.pending_empty_end {
             self.pending_empty_end = false;
             let open = self.open.pop().expect("an empty element is open");
@@ -125,7 +132,10 @@ impl<'a> Reader<'a> {
             return Ok(Item::End(self.tok.pos()));
         }
         self.tok.expected_end = self.open.last().map(|o| o.qname);
-        let token = self.tok.next().map_err(|(k, o)| self.error(k, o))?;
+        let token = self
+            .tok
+            .next(skip_layout)
+            .map_err(|(k, o)| self.error(k, o))?;
         match token {
             Token::Start {
                 name,
@@ -306,10 +316,7 @@ impl<'a> Reader<'a> {
     /// without a token, and the references of other text are checked (the text item is still
     /// returned, for the caller to drop).
     fn next_skipping_text(&mut self) -> Result<Item<'a>, Box<ParseError>> {
-        if !self.pending_empty_end {
-            self.tok.skip_layout();
-        }
-        let item = self.next_item()?;
+        let item = self.read_item(true)?;
         if let Item::Text {
             raw,
             refs: true,
@@ -411,10 +418,7 @@ impl<'a> Reader<'a> {
         let mut stack: Vec<Element<'a>> = vec![self.generic_start(start)?];
         loop {
             // layout is dropped anyway (see `is_blank` below)
-            if !self.pending_empty_end {
-                self.tok.skip_layout();
-            }
-            match self.next_item()? {
+            match self.read_item(true)? {
                 Item::Child(s) => {
                     let e = self.generic_start(s)?;
                     stack.push(e);

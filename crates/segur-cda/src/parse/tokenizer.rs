@@ -115,15 +115,18 @@ fn scan_name(bytes: &[u8], start: usize) -> Result<usize, &'static str> {
 }
 
 /// The first occurrence of the 2- or 3-byte terminator `pat` (`-->`, `]]>`, `?>`) in `hay`.
+/// Searches for its final `>`, which is rarer inside comments and PIs than its first byte
+/// (hyphens in comments, `?` in PIs).
 #[inline]
 fn find_end(hay: &[u8], pat: &[u8]) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = memchr(pat[0], &hay[from..]) {
-        let at = from + i;
-        if hay[at..].starts_with(pat) {
+    let (head, _) = pat.split_at(pat.len() - 1);
+    let mut from = head.len();
+    while let Some(i) = hay.get(from..).and_then(|rest| memchr(b'>', rest)) {
+        let at = from + i - head.len();
+        if hay[at..].starts_with(head) {
             return Some(at);
         }
-        from = at + 1;
+        from += i + 1;
     }
     None
 }
@@ -267,10 +270,14 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
-    /// The next token.
-    pub(crate) fn next(&mut self) -> Result<Token<'a>, TokError> {
+    /// The next token; with `skip_layout`, layout before markup (also after a comment or a
+    /// processing instruction) yields no token (see [`Self::skip_layout`]).
+    pub(crate) fn next(&mut self, skip_layout: bool) -> Result<Token<'a>, TokError> {
         let bytes = self.src.as_bytes();
         loop {
+            if skip_layout {
+                self.skip_layout();
+            }
             let start = self.pos;
             let Some(&first) = bytes.get(start) else {
                 return Ok(Token::Eof);
@@ -544,7 +551,7 @@ mod tests {
         let mut t = Tokenizer::new(src, 0, 64, 1 << 20);
         let mut out = Vec::new();
         loop {
-            match t.next()? {
+            match t.next(false)? {
                 Token::Start { name, empty, .. } => {
                     let attrs: Vec<String> = t
                         .attrs
@@ -595,7 +602,7 @@ mod tests {
         ] {
             let doc = format!("<a x=\"{value}\" y='{value}'/>");
             let mut t = Tokenizer::new(&doc, 0, 8, 1 << 20);
-            assert!(matches!(t.next(), Ok(Token::Start { .. })), "{value}");
+            assert!(matches!(t.next(false), Ok(Token::Start { .. })), "{value}");
             for a in &t.attrs {
                 assert_eq!((a.value, a.plain), (value, plain), "{value}");
             }
