@@ -331,6 +331,7 @@ fn element_path(src: &str, offset: usize) -> String {
                 name,
                 empty,
                 offset: at,
+                ..
             }) => {
                 if at >= offset {
                     break;

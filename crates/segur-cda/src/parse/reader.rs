@@ -139,9 +139,10 @@ impl<'a> Reader<'a> {
         match token {
             Token::Start {
                 name,
+                prefix_len,
                 empty,
                 offset,
-            } => self.start(name, empty, offset).map(Item::Child),
+            } => self.start(name, prefix_len, empty, offset).map(Item::Child),
             Token::End { name, offset } => {
                 let Some(open) = self.open.pop() else {
                     return Err(self.error(
@@ -194,6 +195,7 @@ impl<'a> Reader<'a> {
     fn start(
         &mut self,
         qname: &'a str,
+        prefix_len: usize,
         empty: bool,
         offset: usize,
     ) -> Result<Start<'a>, Box<ParseError>> {
@@ -219,6 +221,34 @@ impl<'a> Reader<'a> {
         let ns_mark = self.ns.len();
         let prev_default = self.default_ns;
         std::mem::swap(&mut self.attrs, &mut self.tok.attrs);
+        if self.tok.xmlns {
+            self.declare_namespaces(offset)?;
+        }
+        self.open.push(Open {
+            qname,
+            ns_mark,
+            prev_default,
+        });
+        if empty {
+            self.pending_empty_end = true;
+        }
+        if prefix_len == 0 {
+            return Ok(Start {
+                local: qname,
+                ns: self.default_ns,
+                offset,
+            });
+        }
+        let (prefix, local) = split_at_prefix(qname, prefix_len);
+        let ns = self
+            .resolve(prefix, true)
+            .map_err(|k| self.error(k, offset))?;
+        Ok(Start { local, ns, offset })
+    }
+
+    /// Binds the namespaces the current start tag declares.
+    #[inline(never)]
+    fn declare_namespaces(&mut self, offset: usize) -> Result<(), Box<ParseError>> {
         for a in &self.attrs {
             if a.name.as_bytes()[0] != b'x' || !a.name.starts_with("xmlns") {
                 continue;
@@ -255,19 +285,7 @@ impl<'a> Reader<'a> {
                 uri: a.value,
             });
         }
-        self.open.push(Open {
-            qname,
-            ns_mark,
-            prev_default,
-        });
-        if empty {
-            self.pending_empty_end = true;
-        }
-        let (prefix, local) = split_qname(qname);
-        let ns = self
-            .resolve(prefix, true)
-            .map_err(|k| self.error(k, offset))?;
-        Ok(Start { local, ns, offset })
+        Ok(())
     }
 
     /// Resolves a prefix (`""` = default namespace, which applies to elements only).
@@ -362,8 +380,11 @@ impl<'a> Reader<'a> {
     /// The resolved `xsi:type` of the current start tag.
     pub(crate) fn xsi_type(&self, offset: usize) -> Result<Option<QName<'a>>, Box<ParseError>> {
         for a in &self.attrs {
-            let (prefix, local) = split_qname(a.name);
-            if local != "type" || prefix.is_empty() {
+            if a.prefix_len == 0 {
+                continue;
+            }
+            let (prefix, local) = split_at_prefix(a.name, a.prefix_len);
+            if local != "type" {
                 continue;
             }
             if self
@@ -463,7 +484,7 @@ impl<'a> Reader<'a> {
             children: Vec::new(),
         };
         for a in &self.attrs {
-            let (prefix, local) = split_qname(a.name);
+            let (prefix, local) = split_at_prefix(a.name, a.prefix_len);
             if a.name == "xmlns" || prefix == "xmlns" {
                 continue;
             }
@@ -510,6 +531,19 @@ fn attr_value<'a>(a: &RawAttr<'a>) -> Result<Cow<'a, str>, ParseErrorKind> {
     } else {
         decode(a.value, true)
     }
+}
+
+/// Splits a name whose prefix is `prefix_len` bytes long (as the tokenizer measured it) into
+/// (prefix, local name); (`""`, name) without prefix.
+#[inline]
+fn split_at_prefix(name: &str, prefix_len: usize) -> (&str, &str) {
+    if prefix_len == 0 {
+        return ("", name);
+    }
+    (
+        name.get(..prefix_len).unwrap_or(""),
+        name.get(prefix_len + 1..).unwrap_or(name),
+    )
 }
 
 /// Splits `p:l` into (`p`, `l`); (`""`, name) without prefix.

@@ -17,6 +17,8 @@ pub(crate) type TokError = (ParseErrorKind, usize);
 pub(crate) struct RawAttr<'a> {
     pub(crate) name: &'a str,
     pub(crate) value: &'a str,
+    /// The length of the name's prefix (0 for an unprefixed name).
+    pub(crate) prefix_len: usize,
     /// The value holds no reference and no tab, newline or carriage return: it is its own
     /// normalised value.
     pub(crate) plain: bool,
@@ -28,6 +30,8 @@ pub(crate) enum Token<'a> {
     /// `<name attrs...>` or `<name .../>`; the attributes are in [`Tokenizer::attrs`].
     Start {
         name: &'a str,
+        /// The length of the name's prefix (0 for an unprefixed name).
+        prefix_len: usize,
         empty: bool,
         offset: usize,
     },
@@ -77,11 +81,12 @@ const CLASS: [u8; 256] = {
     t
 };
 
-/// Scans a (possibly prefixed) name starting at `p`; returns its end. Checks it is non-empty,
+/// Scans a (possibly prefixed) name starting at `p`; returns its end and the length of its
+/// prefix (0 without prefix). Checks it is non-empty,
 /// holds no forbidden ASCII, does not start with a digit, `-`, `.` or `:`, and has at most one
 /// `:`, not at its end.
 #[inline]
-fn scan_name(bytes: &[u8], start: usize) -> Result<usize, &'static str> {
+fn scan_name(bytes: &[u8], start: usize) -> Result<(usize, usize), &'static str> {
     // a tight loop over name bytes, then a look at what stopped it
     let run = |from: usize| {
         bytes.get(from..).map_or(from, |rest| {
@@ -111,7 +116,14 @@ fn scan_name(bytes: &[u8], start: usize) -> Result<usize, &'static str> {
     if colon == p - 1 {
         return Err("invalid qualified name");
     }
-    Ok(p)
+    Ok((
+        p,
+        if colon == usize::MAX {
+            0
+        } else {
+            colon - start
+        },
+    ))
 }
 
 /// The first occurrence of the 2- or 3-byte terminator `pat` (`-->`, `]]>`, `?>`) in `hay`.
@@ -218,6 +230,9 @@ pub(crate) struct Tokenizer<'a> {
     /// The name of the open element, set by the reader: an end tag with exactly this name is
     /// accepted without scanning it again.
     pub(crate) expected_end: Option<&'a str>,
+    /// Whether the last start tag declares namespaces (has an `xmlns` or `xmlns:*`
+    /// attribute).
+    pub(crate) xmlns: bool,
     max_attrs: usize,
     max_text: usize,
 }
@@ -229,6 +244,7 @@ impl<'a> Tokenizer<'a> {
             pos,
             attrs: Vec::with_capacity(16),
             expected_end: None,
+            xmlns: false,
             max_attrs,
             max_text,
         }
@@ -411,7 +427,8 @@ impl<'a> Tokenizer<'a> {
                 });
             }
         }
-        let end = scan_name(bytes, start + 2).map_err(|m| (ParseErrorKind::Malformed(m), start))?;
+        let (end, _) =
+            scan_name(bytes, start + 2).map_err(|m| (ParseErrorKind::Malformed(m), start))?;
         let mut p = end;
         while p < bytes.len() && is_ws(bytes[p]) {
             p += 1;
@@ -431,10 +448,11 @@ impl<'a> Tokenizer<'a> {
     fn start_tag(&mut self, start: usize) -> Result<Token<'a>, TokError> {
         let bytes = self.src.as_bytes();
         let len = bytes.len();
-        let mut p =
+        let (mut p, prefix_len) =
             scan_name(bytes, start + 1).map_err(|m| (ParseErrorKind::Malformed(m), start))?;
         let name = &self.src[start + 1..p];
         self.attrs.clear();
+        self.xmlns = false;
         let mut seen = 0u64;
         loop {
             // whitespace before an attribute, `/>` or `>`
@@ -448,6 +466,7 @@ impl<'a> Tokenizer<'a> {
                     self.pos = p + 1;
                     return Ok(Token::Start {
                         name,
+                        prefix_len,
                         empty: false,
                         offset: start,
                     });
@@ -457,6 +476,7 @@ impl<'a> Tokenizer<'a> {
                         self.pos = p + 2;
                         return Ok(Token::Start {
                             name,
+                            prefix_len,
                             empty: true,
                             offset: start,
                         });
@@ -472,7 +492,9 @@ impl<'a> Tokenizer<'a> {
                 ));
             }
             let name_start = p;
-            p = scan_name(bytes, p).map_err(|m| (ParseErrorKind::Malformed(m), name_start))?;
+            let attr_prefix_len;
+            (p, attr_prefix_len) =
+                scan_name(bytes, p).map_err(|m| (ParseErrorKind::Malformed(m), name_start))?;
             let attr_name = &self.src[name_start..p];
             while p < len && is_ws(bytes[p]) {
                 p += 1;
@@ -534,9 +556,11 @@ impl<'a> Tokenizer<'a> {
                     name_start,
                 ));
             }
+            self.xmlns |= attr_name.starts_with("xmlns");
             self.attrs.push(RawAttr {
                 name: attr_name,
                 value,
+                prefix_len: attr_prefix_len,
                 plain,
             });
         }
