@@ -122,7 +122,7 @@ impl<'a> Reader<'a> {
 
     /// [`Self::next_item`]; with `skip_layout`, for callers that drop layout, layout before
     /// markup yields no item.
-    #[inline]
+    #[inline(always)]
     fn read_item(&mut self, skip_layout: bool) -> Result<Item<'a>, Box<ParseError>> {
         if self.pending_empty_end {
             self.pending_empty_end = false;
@@ -333,6 +333,7 @@ impl<'a> Reader<'a> {
     /// The next item for a caller that ignores text: layout before markup is stepped over
     /// without a token, and the references of other text are checked (the text item is still
     /// returned, for the caller to drop).
+    #[inline(always)]
     fn next_skipping_text(&mut self) -> Result<Item<'a>, Box<ParseError>> {
         let item = self.read_item(true)?;
         if let Item::Text {
