@@ -73,7 +73,7 @@ fn clinical_document<'a>(
         match c.local {
             "realmCode" => code_fill(r, c, push_default(&mut d.realm_codes))?,
             "typeId" => d.type_id = Some(ii(r, c)?),
-            "templateId" => d.template_ids.push(ii(r, c)?),
+            "templateId" => tight(&mut d.template_ids).push(ii(r, c)?),
             "id" => d.id = Some(ii(r, c)?),
             "code" => code_fill(r, c, insert_default(&mut d.code))?,
             "title" => d.title = Some(r.text()?),
@@ -351,7 +351,7 @@ fn participation_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, p: &mut Participatio
             continue;
         }
         match c.local {
-            "templateId" => p.template_ids.push(ii(r, c)?),
+            "templateId" => tight(&mut p.template_ids).push(ii(r, c)?),
             "functionCode" => code_fill(r, c, insert_default(&mut p.function_code))?,
             "time" => time_fill(r, c, insert_default(&mut p.time))?,
             "signatureCode" => code_fill(r, c, insert_default(&mut p.signature_code))?,
@@ -375,7 +375,7 @@ fn role_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, ro: &mut Role<'a>) -> Res<()>
             continue;
         }
         match c.local {
-            "templateId" => ro.template_ids.push(ii(r, c)?),
+            "templateId" => tight(&mut ro.template_ids).push(ii(r, c)?),
             "id" => tight(&mut ro.ids).push(ii(r, c)?),
             "code" => code_fill(r, c, insert_default(&mut ro.code))?,
             "addr" => tight(&mut ro.addrs).push(addr(r, c)?),
@@ -518,7 +518,7 @@ fn service_event<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<ServiceEvent<'a>> 
     };
     while let Some(c) = r.next_child()? {
         match (c.is_hl7(), c.local) {
-            (true, "templateId") => e.template_ids.push(ii(r, c)?),
+            (true, "templateId") => tight(&mut e.template_ids).push(ii(r, c)?),
             (true, "id") => tight(&mut e.ids).push(ii(r, c)?),
             (true, "code") => code_fill(r, c, insert_default(&mut e.code))?,
             (true, "effectiveTime") => time_fill(r, c, insert_default(&mut e.effective_time))?,
@@ -558,7 +558,7 @@ fn consent<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Consent<'a>> {
     let mut c = Consent::default();
     while let Some(e) = r.next_child()? {
         match (e.is_hl7(), e.local) {
-            (true, "templateId") => c.template_ids.push(ii(r, e)?),
+            (true, "templateId") => tight(&mut c.template_ids).push(ii(r, e)?),
             (true, "id") => tight(&mut c.ids).push(ii(r, e)?),
             (true, "code") => code_fill(r, e, insert_default(&mut c.code))?,
             (true, "statusCode") => code_fill(r, e, insert_default(&mut c.status_code))?,
@@ -701,7 +701,7 @@ fn section_child<'a>(r: &mut Reader<'a>, c: Start<'a>, sec: &mut Section<'a>) ->
         return Ok(());
     }
     match c.local {
-        "templateId" => sec.template_ids.push(ii(r, c)?),
+        "templateId" => tight(&mut sec.template_ids).push(ii(r, c)?),
         "id" => sec.id = Some(ii(r, c)?),
         "code" => code_fill(r, c, insert_default(&mut sec.code))?,
         "title" => sec.title = Some(r.text()?),
@@ -769,7 +769,7 @@ fn statement_child<'a>(
         return Ok(());
     }
     match c.local {
-        "templateId" => st.template_ids.push(ii(r, c)?),
+        "templateId" => tight(&mut st.template_ids).push(ii(r, c)?),
         "id" => tight(&mut st.ids).push(ii(r, c)?),
         "code" => code_fill(r, c, insert_default(&mut st.code))?,
         "text" => ed_fill(r, c, insert_default(&mut st.text))?,

@@ -78,6 +78,8 @@ pub(crate) struct Reader<'a> {
     elements: usize,
     /// The attributes of the current start tag (copied out of the tokenizer).
     attrs: Vec<RawAttr<'a>>,
+    /// The open elements of [`Self::capture`], kept between calls (no allocation per call).
+    capture_stack: Vec<Element<'a>>,
 }
 
 impl<'a> Reader<'a> {
@@ -92,6 +94,7 @@ impl<'a> Reader<'a> {
             limits,
             elements: 0,
             attrs: Vec::with_capacity(16),
+            capture_stack: Vec::new(),
         }
     }
 
@@ -437,7 +440,9 @@ impl<'a> Reader<'a> {
     /// dropped, blank text dropped); consumes it.
     pub(crate) fn capture(&mut self, start: Start<'a>) -> Result<Element<'a>, Box<ParseError>> {
         let target = self.open.len() - 1;
-        let mut stack: Vec<Element<'a>> = vec![self.generic_start(start)?];
+        let mut stack = std::mem::take(&mut self.capture_stack);
+        stack.clear();
+        stack.push(self.generic_start(start)?);
         loop {
             // layout is dropped anyway (see `is_blank` below)
             match self.read_item(true)? {
@@ -464,6 +469,7 @@ impl<'a> Reader<'a> {
                 Item::End(_) => {
                     let done = stack.pop().expect("capture stack is not empty");
                     if self.open.len() == target {
+                        self.capture_stack = stack;
                         return Ok(done);
                     }
                     if let Some(parent) = stack.last_mut() {
@@ -475,13 +481,15 @@ impl<'a> Reader<'a> {
     }
 
     fn generic_start(&self, start: Start<'a>) -> Result<Element<'a>, Box<ParseError>> {
+        let xsi_type = self.xsi_type(start.offset)?;
         let mut e = Element {
             name: QName {
                 namespace: start.ns.map(Cow::Borrowed),
                 local: Cow::Borrowed(start.local),
             },
-            xsi_type: self.xsi_type(start.offset)?,
-            attributes: Vec::with_capacity(self.attrs.len()),
+            // `xsi:type` is not repeated in the attributes
+            attributes: Vec::with_capacity(self.attrs.len() - usize::from(xsi_type.is_some())),
+            xsi_type,
             children: Vec::new(),
         };
         for a in &self.attrs {
@@ -508,12 +516,13 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// `v`, given room for exactly one element if it has none: most repeated CDA children occur
-/// once, and the default first allocation (four elements) would triple the model's memory.
+/// `v`, with room for one more element, growing by doubling from one: most repeated CDA
+/// children occur once or twice, and the default growth (a first allocation of four elements)
+/// would double or triple the model's memory.
 #[inline]
 pub(crate) fn tight<T>(v: &mut Vec<T>) -> &mut Vec<T> {
-    if v.capacity() == 0 {
-        v.reserve_exact(1);
+    if v.len() == v.capacity() {
+        v.reserve_exact(v.capacity().max(1));
     }
     v
 }
