@@ -23,6 +23,8 @@ struct Binding<'a> {
 #[derive(Clone, Copy)]
 struct Open<'a> {
     qname: &'a str,
+    /// The offset of the name in the input.
+    name_at: usize,
     /// `ns.len()` before this element's declarations.
     ns_mark: usize,
     /// The default namespace in scope before this element's declarations.
@@ -134,7 +136,7 @@ impl<'a> Reader<'a> {
             self.default_ns = open.prev_default;
             return Ok(Item::End(self.tok.pos()));
         }
-        self.tok.expected_end = self.open.last().map(|o| o.qname);
+        self.tok.expected_end = self.open.last().map(|o| (o.qname, o.name_at));
         let token = self
             .tok
             .next(skip_layout)
@@ -153,7 +155,8 @@ impl<'a> Reader<'a> {
                         offset,
                     ));
                 };
-                if open.qname != name {
+                // the tokenizer's fast path hands back the open element's own name
+                if !std::ptr::eq(open.qname, name) && open.qname != name {
                     let kind = ParseErrorKind::MismatchedEndTag {
                         expected: open.qname.to_owned(),
                         found: name.to_owned(),
@@ -229,6 +232,7 @@ impl<'a> Reader<'a> {
         }
         self.open.push(Open {
             qname,
+            name_at: offset + 1,
             ns_mark,
             prev_default,
         });
@@ -369,7 +373,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The decoded value of the unprefixed attribute `name` of the current start tag.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn attr(
         &self,
         name: &str,
