@@ -198,6 +198,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Opens an element: limits, namespace declarations, name resolution.
+    #[inline(always)]
     fn start(
         &mut self,
         qname: &'a str,
