@@ -18,11 +18,12 @@ mod cda_sets;
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
-/// The bytes a region holds now (allocated − freed, reallocations included).
+/// The bytes a region holds now: allocated − freed. stats_alloc already adds a reallocation's
+/// growth to `bytes_allocated` (and its shrinking to `bytes_deallocated`); its
+/// `bytes_reallocated` is the same amount again, so it must not be added.
 fn held(region: &Region<'_, System>) -> usize {
     let c = region.change();
-    let grown = c.bytes_allocated as isize + c.bytes_reallocated;
-    usize::try_from(grown - c.bytes_deallocated as isize).unwrap_or(0)
+    c.bytes_allocated.saturating_sub(c.bytes_deallocated)
 }
 
 fn main() {
