@@ -693,6 +693,93 @@ mod tests {
     }
 
     #[test]
+    fn finds_the_end_of_comments_pis_and_cdata() {
+        for (doc, want) in [
+            (
+                "<a><!-- x > y -- z -->t</a>",
+                vec!["<a ", "Tfalsefalse:t", "</a"],
+            ),
+            ("<a><!---->t</a>", vec!["<a ", "Tfalsefalse:t", "</a"]),
+            ("<a><!-->-->t</a>", vec!["<a ", "Tfalsefalse:t", "</a"]),
+            ("<a><?pi a>b??>t</a>", vec!["<a ", "Tfalsefalse:t", "</a"]),
+            (
+                "<a><![CDATA[]] ]>x]]]]>t</a>",
+                vec!["<a ", "C:]] ]>x]]", "Tfalsefalse:t", "</a"],
+            ),
+        ] {
+            assert_eq!(tokens(doc).unwrap(), want, "{doc}");
+        }
+        for bad in ["<a><!--->", "<a><!-- x ->", "<a><?pi x>", "<a><![CDATA[x]>"] {
+            assert!(tokens(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn skips_layout_after_comments_when_asked() {
+        let doc = "<a>\n  <!-- c -->\n  <?p x?>\n  <b/>\n  x <!-- d --> y\n</a>";
+        let mut t = Tokenizer::new(doc, 0, 8, 1 << 20);
+        let mut kinds = Vec::new();
+        loop {
+            match t.next(true).unwrap() {
+                Token::Start { name, .. } => kinds.push(format!("<{name}")),
+                Token::End { name, .. } => kinds.push(format!("</{name}")),
+                Token::Text { raw, .. } => kinds.push(format!("T:{raw}")),
+                Token::CData { .. } => kinds.push("C".into()),
+                Token::Eof => break,
+            }
+        }
+        // layout before markup is dropped (after a comment or a PI too); text that is not
+        // only layout is kept whole
+        assert_eq!(kinds, ["<a", "<b", "T:\n  x ", "T: y\n", "</a"]);
+    }
+
+    #[test]
+    fn compares_names_as_words() {
+        let text = "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789";
+        let bytes = text.as_bytes();
+        for len in 0..=20 {
+            for a in 0..bytes.len() {
+                for b in 0..bytes.len() {
+                    let want = match (bytes.get(a..a + len), bytes.get(b..b + len)) {
+                        (Some(x), Some(y)) => x == y,
+                        _ => false,
+                    };
+                    assert_eq!(same_bytes(bytes, a, b, len), want, "{a} {b} {len}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn end_tags_must_match_exactly() {
+        for bad in [
+            "<ab></ac>",
+            "<ab></a>",
+            "<a></ab>",
+            "<abcdefghijklmnopq></abcdefghijklmnopr>",
+            "<abcdefghijklmnop></abcdefghijklmnoq>",
+            "<abcdefgh></abcdefgi>",
+        ] {
+            let mut t = Tokenizer::new(bad, 0, 8, 1 << 20);
+            let Ok(Token::Start { name, .. }) = t.next(false) else {
+                panic!("{bad}")
+            };
+            t.expected_end = Some((name, 1));
+            match t.next(false) {
+                Ok(Token::End { name: end, .. }) => assert_ne!(end, name, "{bad}"),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+        let doc = "<abcdefghijklmnopq></abcdefghijklmnopq>";
+        let mut t = Tokenizer::new(doc, 0, 8, 1 << 20);
+        let Ok(Token::Start { name, .. }) = t.next(false) else {
+            panic!()
+        };
+        t.expected_end = Some((name, 1));
+        assert!(matches!(t.next(false), Ok(Token::End { name: n, .. }) if n == name));
+    }
+
+    #[test]
     fn rejects_bad_markup() {
         for bad in [
             "<a x=1>",
