@@ -429,19 +429,19 @@ impl Statement {
         if self.code_references_label
             && let (Some(c), Some(r)) = (code.as_mut(), &reference)
         {
-            c.original_text = Some(Box::new(Ed {
+            c.more_mut().original_text = Some(Ed {
                 reference: Some(Cow::Owned(r.clone())),
                 ..Ed::default()
-            }));
+            });
         }
         let mut participations = Vec::new();
         if let Some(p) = &self.product {
             let mut product_code = p.code.to_model();
             if let Some(r) = &reference {
-                product_code.original_text = Some(Box::new(Ed {
+                product_code.more_mut().original_text = Some(Ed {
                     reference: Some(Cow::Owned(r.clone())),
                     ..Ed::default()
-                }));
+                });
             }
             let mut material = Element::new(QName::hl7("manufacturedMaterial"));
             material
@@ -541,7 +541,7 @@ pub(crate) fn code_element(tag: &str, c: &Code<'static>) -> Element<'static> {
     attr("codeSystemName", &c.code_system_name);
     attr("displayName", &c.display_name);
     attr("nullFlavor", &c.null_flavor);
-    if let Some(t) = &c.original_text {
+    if let Some(t) = c.original_text() {
         let mut ot = Element::new(QName::hl7("originalText"));
         if let Some(r) = &t.reference {
             let mut re = Element::new(QName::hl7("reference"));

@@ -215,7 +215,12 @@ impl<'a> Ii<'a> {
 }
 
 /// A coded value (CD, CE, CV, CS): code, code system, display name, translations.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+///
+/// The parts most codes do not have (`codeSystemVersion`, `originalText`, qualifiers,
+/// translations, unknown children) live out of line in [`CodeMore`]: codes are everywhere in a
+/// document, and keeping those parts inline would almost double the size of each. Read them
+/// with the accessors ([`Code::translations`], ...), set them through [`Code::more_mut`].
+#[derive(Clone, Debug, Default)]
 pub struct Code<'a> {
     /// `@code`.
     pub code: Option<Cow<'a, str>>,
@@ -223,33 +228,57 @@ pub struct Code<'a> {
     pub code_system: Option<Cow<'a, str>>,
     /// `@codeSystemName`.
     pub code_system_name: Option<Cow<'a, str>>,
-    /// `@codeSystemVersion`.
-    pub code_system_version: Option<Cow<'a, str>>,
     /// `@displayName`.
     pub display_name: Option<Cow<'a, str>>,
     /// `@nullFlavor`.
     pub null_flavor: Option<Cow<'a, str>>,
-    /// `originalText` (boxed: rare, and codes are everywhere).
-    pub original_text: Option<Box<Ed<'a>>>,
-    /// `qualifier`s (CD: e.g. the laterality of a target site).
-    pub qualifiers: Vec<Qualifier<'a>>,
-    /// `translation` children.
-    pub translations: Vec<Self>,
-    /// Other children (extensions).
-    pub extensions: Vec<Element<'a>>,
+    /// The rarer parts, when the code has any (an empty box and none are the same code).
+    pub more: Option<Box<CodeMore<'a>>>,
 }
 owned_struct!(Code {
     code,
     code_system,
     code_system_name,
-    code_system_version,
     display_name,
     null_flavor,
+    more,
+});
+
+/// The rarer parts of a [`Code`].
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct CodeMore<'a> {
+    /// `@codeSystemVersion`.
+    pub code_system_version: Option<Cow<'a, str>>,
+    /// `originalText`.
+    pub original_text: Option<Ed<'a>>,
+    /// `qualifier`s (CD: e.g. the laterality of a target site).
+    pub qualifiers: Vec<Qualifier<'a>>,
+    /// `translation` children.
+    pub translations: Vec<Code<'a>>,
+    /// Other children (extensions).
+    pub extensions: Vec<Element<'a>>,
+}
+owned_struct!(CodeMore {
+    code_system_version,
     original_text,
     qualifiers,
     translations,
     extensions,
 });
+
+impl PartialEq for Code<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        let empty = CodeMore::default();
+        self.code == other.code
+            && self.code_system == other.code_system
+            && self.code_system_name == other.code_system_name
+            && self.display_name == other.display_name
+            && self.null_flavor == other.null_flavor
+            && self.more.as_deref().unwrap_or(&empty) == other.more.as_deref().unwrap_or(&empty)
+    }
+}
+
+impl Eq for Code<'_> {}
 
 /// A `qualifier` of a coded value (HL7 CR): a role name and its value.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -293,6 +322,36 @@ impl<'a> Code<'a> {
             code: Some(code.into()),
             ..Self::default()
         }
+    }
+
+    /// The rarer parts, created empty on first use.
+    pub fn more_mut(&mut self) -> &mut CodeMore<'a> {
+        self.more.get_or_insert_with(Box::default)
+    }
+
+    /// `@codeSystemVersion`.
+    pub fn code_system_version(&self) -> Option<&str> {
+        self.more.as_ref()?.code_system_version.as_deref()
+    }
+
+    /// `originalText`.
+    pub fn original_text(&self) -> Option<&Ed<'a>> {
+        self.more.as_ref()?.original_text.as_ref()
+    }
+
+    /// `qualifier`s (CD: e.g. the laterality of a target site).
+    pub fn qualifiers(&self) -> &[Qualifier<'a>] {
+        self.more.as_ref().map_or(&[], |m| &m.qualifiers)
+    }
+
+    /// `translation` children.
+    pub fn translations(&self) -> &[Self] {
+        self.more.as_ref().map_or(&[], |m| &m.translations)
+    }
+
+    /// Other children (extensions).
+    pub fn extensions(&self) -> &[Element<'a>] {
+        self.more.as_ref().map_or(&[], |m| &m.extensions)
     }
 }
 

@@ -166,17 +166,21 @@ fn code_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, c: &mut Code<'a>) -> Res<()> 
     c.code = r.attr("code", o)?;
     c.code_system = r.attr("codeSystem", o)?;
     c.code_system_name = r.attr("codeSystemName", o)?;
-    c.code_system_version = r.attr("codeSystemVersion", o)?;
+    if let Some(version) = r.attr("codeSystemVersion", o)? {
+        c.more_mut().code_system_version = Some(version);
+    }
     c.display_name = r.attr("displayName", o)?;
     c.null_flavor = r.attr("nullFlavor", o)?;
     while let Some(e) = r.next_child()? {
         match (e.is_hl7(), e.local) {
             (true, "originalText") => {
-                ed_fill(r, e, insert_default::<Box<Ed<'a>>>(&mut c.original_text))?;
+                ed_fill(r, e, insert_default(&mut c.more_mut().original_text))?;
             }
-            (true, "translation") => code_fill(r, e, push_default(&mut c.translations))?,
-            (true, "qualifier") => qualifier_fill(r, e, push_default(&mut c.qualifiers))?,
-            _ => tight(&mut c.extensions).push(r.capture(e)?),
+            (true, "translation") => code_fill(r, e, push_default(&mut c.more_mut().translations))?,
+            (true, "qualifier") => {
+                qualifier_fill(r, e, push_default(&mut c.more_mut().qualifiers))?;
+            }
+            _ => tight(&mut c.more_mut().extensions).push(r.capture(e)?),
         }
     }
     Ok(())

@@ -144,13 +144,13 @@ fn code_body(w: &mut XmlOut, c: &Code<'_>) {
     w.opt_attr("code", c.code.as_deref());
     w.opt_attr("codeSystem", c.code_system.as_deref());
     w.opt_attr("codeSystemName", c.code_system_name.as_deref());
-    w.opt_attr("codeSystemVersion", c.code_system_version.as_deref());
+    w.opt_attr("codeSystemVersion", c.code_system_version());
     w.opt_attr("displayName", c.display_name.as_deref());
     w.opt_attr("nullFlavor", c.null_flavor.as_deref());
-    if let Some(t) = &c.original_text {
+    if let Some(t) = c.original_text() {
         ed(w, "originalText", t);
     }
-    for q in &c.qualifiers {
+    for q in c.qualifiers() {
         w.start("qualifier");
         w.opt_attr("inverted", q.inverted.as_deref());
         if let Some(n) = &q.name {
@@ -164,10 +164,10 @@ fn code_body(w: &mut XmlOut, c: &Code<'_>) {
         }
         w.end();
     }
-    for e in &c.extensions {
+    for e in c.extensions() {
         element(w, e);
     }
-    for t in &c.translations {
+    for t in c.translations() {
         code(w, "translation", t);
     }
 }
