@@ -422,7 +422,7 @@ fn check_n1(n1: &crate::model::NonXmlBody<'_>, r: &mut ValidationReport) {
         ),
         Ok(bytes) => {
             if let Some(m) = allowed
-                && n1.text.compression.is_none()
+                && n1.text.compression().is_none()
                 && !m.matches(&bytes)
             {
                 r.push(

@@ -138,26 +138,51 @@ impl<'a> Element<'a> {
 ///
 /// Patient identifiers stay generic IIs; [`Ii::is_ins`] tells whether the root is one of the INS
 /// OIDs, and `segur_ins::Ins::from_cda_id(root, extension)` interprets such an id.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+///
+/// The rare `@assigningAuthorityName` and `@displayable` live out of line in [`IiMore`] (ids are
+/// the most frequent element of a document); read them with [`Ii::assigning_authority_name`]
+/// and [`Ii::displayable`], set them through [`Ii::more_mut`].
+#[derive(Clone, Debug, Default)]
 pub struct Ii<'a> {
     /// `@root`.
     pub root: Option<Cow<'a, str>>,
     /// `@extension`.
     pub extension: Option<Cow<'a, str>>,
-    /// `@assigningAuthorityName`.
-    pub assigning_authority_name: Option<Cow<'a, str>>,
-    /// `@displayable`.
-    pub displayable: Option<Cow<'a, str>>,
     /// `@nullFlavor`.
     pub null_flavor: Option<Cow<'a, str>>,
+    /// The rarer attributes, when the id has any (an empty box and none are the same id).
+    pub more: Option<Box<IiMore<'a>>>,
 }
 owned_struct!(Ii {
     root,
     extension,
-    assigning_authority_name,
-    displayable,
-    null_flavor
+    null_flavor,
+    more
 });
+
+/// The rarer attributes of an [`Ii`].
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct IiMore<'a> {
+    /// `@assigningAuthorityName`.
+    pub assigning_authority_name: Option<Cow<'a, str>>,
+    /// `@displayable`.
+    pub displayable: Option<Cow<'a, str>>,
+}
+owned_struct!(IiMore {
+    assigning_authority_name,
+    displayable
+});
+
+impl PartialEq for Ii<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.root == other.root
+            && self.extension == other.extension
+            && self.null_flavor == other.null_flavor
+            && same_more(self.more.as_deref(), other.more.as_deref())
+    }
+}
+
+impl Eq for Ii<'_> {}
 
 /// The OIDs under which a patient id is an INS (INS-NIR, INS-NIA, INS-NIR de test, INS-NIR de
 /// démonstration), as listed by the CI-SIS header rules.
@@ -184,6 +209,21 @@ impl<'a> Ii<'a> {
             extension: Some(ext.into()),
             ..Self::default()
         }
+    }
+
+    /// The rarer attributes, created empty on first use.
+    pub fn more_mut(&mut self) -> &mut IiMore<'a> {
+        self.more.get_or_insert_with(Box::default)
+    }
+
+    /// `@assigningAuthorityName`.
+    pub fn assigning_authority_name(&self) -> Option<&str> {
+        self.more.as_ref()?.assigning_authority_name.as_deref()
+    }
+
+    /// `@displayable`.
+    pub fn displayable(&self) -> Option<&str> {
+        self.more.as_ref()?.displayable.as_deref()
     }
 
     /// `root^extension`, or `root` without extension (empty when the root is missing).
@@ -266,15 +306,23 @@ owned_struct!(CodeMore {
     extensions,
 });
 
+/// Equality of the out-of-line parts of two values: an empty box and none are the same.
+fn same_more<T: Default + PartialEq>(a: Option<&T>, b: Option<&T>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => a == b,
+        (Some(x), None) | (None, Some(x)) => *x == T::default(),
+    }
+}
+
 impl PartialEq for Code<'_> {
     fn eq(&self, other: &Self) -> bool {
-        let empty = CodeMore::default();
         self.code == other.code
             && self.code_system == other.code_system
             && self.code_system_name == other.code_system_name
             && self.display_name == other.display_name
             && self.null_flavor == other.null_flavor
-            && self.more.as_deref().unwrap_or(&empty) == other.more.as_deref().unwrap_or(&empty)
+            && same_more(self.more.as_deref(), other.more.as_deref())
     }
 }
 
@@ -360,35 +408,87 @@ impl<'a> Code<'a> {
 /// The content is the element's character data (references decoded, line ends normalised): for
 /// a base64 payload it is a borrowed span of the input, line ends included as written (the
 /// decoder ignores them), decoded only on demand ([`Ed::decode`], [`Ed::decode_to`]).
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+///
+/// The rarer `@compression`, `@language`, `@nullFlavor` and unknown children live out of line
+/// in [`EdMore`]: read them with the accessors, set them through [`Ed::more_mut`].
+#[derive(Clone, Debug, Default)]
 pub struct Ed<'a> {
     /// `@mediaType`.
     pub media_type: Option<Cow<'a, str>>,
     /// `@representation` (`B64` or `TXT`).
     pub representation: Option<Cow<'a, str>>,
+    /// `reference/@value` (e.g. `#doc-1`).
+    pub reference: Option<Cow<'a, str>>,
+    /// The character data (references decoded; empty when there is none).
+    pub content: Cow<'a, str>,
+    /// The rarer parts, when the value has any (an empty box and none are the same value).
+    pub more: Option<Box<EdMore<'a>>>,
+}
+owned_struct!(Ed {
+    media_type,
+    representation,
+    reference,
+    content,
+    more,
+});
+
+/// The rarer parts of an [`Ed`].
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct EdMore<'a> {
     /// `@compression` (e.g. `DF`).
     pub compression: Option<Cow<'a, str>>,
     /// `@language`.
     pub language: Option<Cow<'a, str>>,
     /// `@nullFlavor`.
     pub null_flavor: Option<Cow<'a, str>>,
-    /// `reference/@value` (e.g. `#doc-1`).
-    pub reference: Option<Cow<'a, str>>,
-    /// The character data (references decoded; empty when there is none).
-    pub content: Cow<'a, str>,
     /// Other children (e.g. `thumbnail`).
     pub extensions: Vec<Element<'a>>,
 }
-owned_struct!(Ed {
-    media_type,
-    representation,
+owned_struct!(EdMore {
     compression,
     language,
     null_flavor,
-    reference,
-    content,
     extensions,
 });
+
+impl PartialEq for Ed<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.media_type == other.media_type
+            && self.representation == other.representation
+            && self.reference == other.reference
+            && self.content == other.content
+            && same_more(self.more.as_deref(), other.more.as_deref())
+    }
+}
+
+impl Eq for Ed<'_> {}
+
+impl<'a> Ed<'a> {
+    /// The rarer parts, created empty on first use.
+    pub fn more_mut(&mut self) -> &mut EdMore<'a> {
+        self.more.get_or_insert_with(Box::default)
+    }
+
+    /// `@compression` (e.g. `DF`).
+    pub fn compression(&self) -> Option<&str> {
+        self.more.as_ref()?.compression.as_deref()
+    }
+
+    /// `@language`.
+    pub fn language(&self) -> Option<&str> {
+        self.more.as_ref()?.language.as_deref()
+    }
+
+    /// `@nullFlavor`.
+    pub fn null_flavor(&self) -> Option<&str> {
+        self.more.as_ref()?.null_flavor.as_deref()
+    }
+
+    /// Other children (e.g. `thumbnail`).
+    pub fn extensions(&self) -> &[Element<'a>] {
+        self.more.as_ref().map_or(&[], |m| &m.extensions)
+    }
+}
 
 impl Ed<'_> {
     /// `true` when `@representation` is `B64`.

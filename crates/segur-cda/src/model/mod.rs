@@ -31,8 +31,8 @@ pub use body::{
     StructuredBody,
 };
 pub use datatypes::{
-    Addr, AddrPart, Attribute, Code, CodeMore, Ed, Element, INS_ROOTS, Ii, Name, NamePart,
-    NamePartKind, Node, QName, Qualifier, Telecom,
+    Addr, AddrPart, Attribute, Code, CodeMore, Ed, EdMore, Element, INS_ROOTS, Ii, IiMore, Name,
+    NamePart, NamePartKind, Node, QName, Qualifier, Telecom,
 };
 pub use header::{
     ComponentOf, Consent, Device, Document, HealthCareFacility, InFulfillmentOf, Order,

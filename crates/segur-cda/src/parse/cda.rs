@@ -150,13 +150,18 @@ fn value_attr<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Option<Cow<'a, str>>>
 
 fn ii<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Ii<'a>> {
     let o = s.offset;
-    let id = Ii {
+    let mut id = Ii {
         root: r.attr("root", o)?,
         extension: r.attr("extension", o)?,
-        assigning_authority_name: r.attr("assigningAuthorityName", o)?,
-        displayable: r.attr("displayable", o)?,
         null_flavor: r.attr("nullFlavor", o)?,
+        more: None,
     };
+    let authority = r.attr("assigningAuthorityName", o)?;
+    let displayable = r.attr("displayable", o)?;
+    if authority.is_some() || displayable.is_some() {
+        let more = id.more_mut();
+        (more.assigning_authority_name, more.displayable) = (authority, displayable);
+    }
     r.skip()?;
     Ok(id)
 }
@@ -202,9 +207,13 @@ fn ed_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, e: &mut Ed<'a>) -> Res<()> {
     let o = s.offset;
     e.media_type = r.attr("mediaType", o)?;
     e.representation = r.attr("representation", o)?;
-    e.compression = r.attr("compression", o)?;
-    e.language = r.attr("language", o)?;
-    e.null_flavor = r.attr("nullFlavor", o)?;
+    let compression = r.attr("compression", o)?;
+    let language = r.attr("language", o)?;
+    let null_flavor = r.attr("nullFlavor", o)?;
+    if compression.is_some() || language.is_some() || null_flavor.is_some() {
+        let more = e.more_mut();
+        (more.compression, more.language, more.null_flavor) = (compression, language, null_flavor);
+    }
     let mut content: Option<Cow<'a, str>> = None;
     loop {
         match r.next_item()? {
@@ -213,7 +222,7 @@ fn ed_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, e: &mut Ed<'a>) -> Res<()> {
                 e.reference = r.attr("value", c.offset)?;
                 r.skip()?;
             }
-            Item::Child(c) => tight(&mut e.extensions).push(r.capture(c)?),
+            Item::Child(c) => tight(&mut e.more_mut().extensions).push(r.capture(c)?),
             Item::Text {
                 raw,
                 needs_decoding,
@@ -231,7 +240,7 @@ fn ed_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, e: &mut Ed<'a>) -> Res<()> {
     }
     // whitespace around a reference or children is layout, not content
     e.content = match content {
-        Some(t) if !(is_blank(&t) && (e.reference.is_some() || !e.extensions.is_empty())) => t,
+        Some(t) if !(is_blank(&t) && (e.reference.is_some() || !e.extensions().is_empty())) => t,
         _ => Cow::Borrowed(""),
     };
     Ok(())

@@ -105,11 +105,8 @@ pub(super) fn write_document(doc: &Document<'_>, style: Style) -> String {
 fn ii_attrs(w: &mut XmlOut, i: &Ii<'_>) {
     w.opt_attr("root", i.root.as_deref());
     w.opt_attr("extension", i.extension.as_deref());
-    w.opt_attr(
-        "assigningAuthorityName",
-        i.assigning_authority_name.as_deref(),
-    );
-    w.opt_attr("displayable", i.displayable.as_deref());
+    w.opt_attr("assigningAuthorityName", i.assigning_authority_name());
+    w.opt_attr("displayable", i.displayable());
     w.opt_attr("nullFlavor", i.null_flavor.as_deref());
 }
 
@@ -176,9 +173,9 @@ fn ed(w: &mut XmlOut, tag: &str, e: &Ed<'_>) {
     w.start(tag);
     w.opt_attr("mediaType", e.media_type.as_deref());
     w.opt_attr("representation", e.representation.as_deref());
-    w.opt_attr("compression", e.compression.as_deref());
-    w.opt_attr("language", e.language.as_deref());
-    w.opt_attr("nullFlavor", e.null_flavor.as_deref());
+    w.opt_attr("compression", e.compression());
+    w.opt_attr("language", e.language());
+    w.opt_attr("nullFlavor", e.null_flavor());
     if !e.content.is_empty() {
         w.mixed();
     }
@@ -187,7 +184,7 @@ fn ed(w: &mut XmlOut, tag: &str, e: &Ed<'_>) {
         w.attr("value", r);
         w.end();
     }
-    for x in &e.extensions {
+    for x in e.extensions() {
         element(w, x);
     }
     if !e.content.is_empty() {
