@@ -660,3 +660,82 @@ owned_struct!(Telecom {
     use_,
     null_flavor
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse;
+
+    #[test]
+    fn an_empty_out_of_line_part_equals_none() {
+        let plain = Code::new("C", "1.2.3");
+        let mut boxed = plain.clone();
+        boxed.more_mut();
+        assert_eq!(plain, boxed);
+        assert_eq!(boxed, plain);
+        boxed.more_mut().translations.push(Code::simple("T"));
+        assert_ne!(plain, boxed);
+        assert_eq!(boxed.translations().len(), 1);
+
+        let id = Ii::new("1.2.3");
+        let mut id_boxed = id.clone();
+        id_boxed.more_mut();
+        assert_eq!(id, id_boxed);
+        id_boxed.more_mut().displayable = Some("true".into());
+        assert_ne!(id, id_boxed);
+        assert_eq!(id_boxed.displayable(), Some("true"));
+
+        let ed = Ed::default();
+        let mut ed_boxed = ed.clone();
+        ed_boxed.more_mut();
+        assert_eq!(ed, ed_boxed);
+        ed_boxed.more_mut().language = Some("fr-FR".into());
+        assert_ne!(ed, ed_boxed);
+        assert_eq!(ed_boxed.language(), Some("fr-FR"));
+    }
+
+    #[test]
+    fn the_parser_boxes_only_what_is_there() {
+        let doc = r##"<ClinicalDocument xmlns="urn:hl7-org:v3">
+  <id root="1.2.3" extension="x"/>
+  <setId root="1.2.3" extension="s" assigningAuthorityName="A" displayable="true"/>
+  <code code="11488-4" codeSystem="2.16.840.1.113883.6.1" codeSystemVersion="2.7">
+    <originalText>Note</originalText>
+    <translation code="T" codeSystem="1.2"/>
+    <qualifier><name code="Q"/><value code="V"/></qualifier>
+  </code>
+  <confidentialityCode code="N" codeSystem="2.16.840.1.113883.5.25"/>
+  <component><nonXMLBody><text mediaType="text/plain" representation="TXT" language="fr-FR" compression="DF">x</text></nonXMLBody></component>
+</ClinicalDocument>"##;
+        let d = parse(doc.as_bytes()).unwrap();
+        assert!(d.id.as_ref().unwrap().more.is_none());
+        let set_id = d.set_id.as_ref().unwrap();
+        assert_eq!(set_id.assigning_authority_name(), Some("A"));
+        assert_eq!(set_id.displayable(), Some("true"));
+        assert!(d.confidentiality_code.as_ref().unwrap().more.is_none());
+        let code = d.code.as_ref().unwrap();
+        assert_eq!(code.code_system_version(), Some("2.7"));
+        assert_eq!(
+            code.original_text().map(|t| t.content.as_ref()),
+            Some("Note")
+        );
+        assert_eq!(code.translations()[0].code.as_deref(), Some("T"));
+        let q = &code.qualifiers()[0];
+        assert_eq!(q.value.as_ref().and_then(|v| v.code.as_deref()), Some("V"));
+        let Some(crate::Body::NonXml(b)) = &d.body else {
+            panic!("an N1 body")
+        };
+        assert_eq!(
+            (
+                b.text.language(),
+                b.text.compression(),
+                b.text.null_flavor()
+            ),
+            (Some("fr-FR"), Some("DF"), None)
+        );
+        // and the writer puts everything back
+        let xml = d.to_xml(crate::write::Style::Pretty);
+        let again = parse(xml.as_bytes()).unwrap();
+        assert_eq!(again, d);
+    }
+}
