@@ -265,3 +265,48 @@ fn random_mutations_never_panic() {
         }
     }
 }
+
+#[test]
+fn characters_xml_forbids_are_refused_where_the_model_keeps_them() {
+    let doc = |title: &str, id: &str| {
+        format!(
+            "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><id root=\"1.2.3\" extension=\"{id}\"/>\
+             <title>{title}</title><recordTarget><patientRole><patient><name>\
+             <family>N{title}</family></name></patient></patientRole></recordTarget>\
+             </ClinicalDocument>"
+        )
+    };
+    let forbidden = ParseErrorKind::Malformed("character not allowed in XML");
+    for bad in [
+        "\u{1}",
+        "\u{0}",
+        "\u{1f}",
+        "\u{fffe}",
+        "\u{ffff}",
+        "a long prefix \u{8}",
+    ] {
+        assert_eq!(
+            kind(doc("ok", bad).as_bytes()),
+            forbidden,
+            "attribute {bad:?}"
+        );
+        assert_eq!(kind(doc(bad, "x").as_bytes()), forbidden, "text {bad:?}");
+    }
+    // tab, line feed and carriage return are allowed, and so are the other characters of the
+    // U+FFxx block and the bytes 0xEF starts elsewhere
+    for good in [
+        "\t", "\n", "\r\n", "\u{fffd}", "\u{fff0}", "\u{f000}", "é\u{ef}",
+    ] {
+        let text = doc(good, good);
+        let parsed = parse(text.as_bytes());
+        assert!(parsed.is_ok(), "{good:?}: {parsed:?}");
+    }
+    // the error points at the character
+    let err = parse(doc("ok", "ab\u{1}").as_bytes()).unwrap_err();
+    assert_eq!(err.path, "/ClinicalDocument/id");
+    assert_eq!(err.column, 72);
+    // from a Latin-1 document too (byte 0x01 is U+0001 there)
+    let mut latin1 = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>".to_vec();
+    latin1.extend_from_slice(doc("ok", "\u{1}").as_bytes());
+    assert_eq!(kind(&latin1), forbidden);
+}

@@ -292,6 +292,7 @@ fn name<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Name<'a>> {
                 });
             }
             Item::Text { raw, offset, .. } if !is_blank(raw) => {
+                r.check_chars(raw, offset)?;
                 let t = decode(raw, false).map_err(|k| r.error(k, offset))?;
                 tight(&mut n.parts).push(NamePart {
                     kind: NamePartKind::Text,
@@ -333,6 +334,7 @@ fn addr<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Addr<'a>> {
             }
             Item::Text { raw, offset, .. } => {
                 if !is_blank(raw) {
+                    r.check_chars(raw, offset)?;
                     let t = decode(raw, false).map_err(|k| r.error(k, offset))?;
                     tight(&mut a.parts).push(AddrPart {
                         name: None,

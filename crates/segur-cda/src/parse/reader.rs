@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::tokenizer::{RawAttr, Token, Tokenizer};
+use super::tokenizer::{FORBIDDEN_CHAR, RawAttr, Token, Tokenizer, find_forbidden_char};
 use crate::error::{Limit, ParseError, ParseErrorKind};
 use crate::model::{Attribute, Element, HL7_NS, Node, QName, XSI_NS};
 use crate::parse::Limits;
@@ -366,10 +366,23 @@ impl<'a> Reader<'a> {
         offset: usize,
         base64: bool,
     ) -> Result<Cow<'a, str>, Box<ParseError>> {
+        if !base64 {
+            self.check_chars(raw, offset)?;
+        }
         if needs_decoding && (refs || !base64) {
             decode(raw, false).map_err(|k| self.error(k, offset))
         } else {
             Ok(Cow::Borrowed(raw))
+        }
+    }
+
+    /// Refuses text (at `offset`) holding a character XML forbids (see
+    /// [`super::tokenizer::forbidden_char`]). Text the model holds is checked here; base64
+    /// payloads are checked by the decoder, which refuses any byte outside its alphabet.
+    pub(crate) fn check_chars(&self, raw: &str, offset: usize) -> Result<(), Box<ParseError>> {
+        match find_forbidden_char(raw.as_bytes()) {
+            None => Ok(()),
+            Some(i) => Err(self.error(ParseErrorKind::Malformed(FORBIDDEN_CHAR), offset + i)),
         }
     }
 

@@ -163,17 +163,75 @@ const fn equal(v: u64, b: u8) -> u64 {
     below(v ^ splat(b), 1)
 }
 
-/// Whether an attribute-value byte ends the fast scan: the closing quote, `<`, `&` or a
-/// control character (tab, newline and carriage return are normalised; the others are kept).
+/// The message for a character XML forbids.
+pub(crate) const FORBIDDEN_CHAR: &str = "character not allowed in XML";
+
+/// Whether the character starting at `at` is one XML forbids: a C0 control other than tab, line
+/// feed and carriage return, U+FFFE or U+FFFF.
+#[inline]
+pub(crate) fn forbidden_char(bytes: &[u8], at: usize) -> bool {
+    match bytes.get(at) {
+        Some(&b) if b < 0x20 => !matches!(b, b'\t' | b'\n' | b'\r'),
+        Some(0xEF) => matches!(bytes.get(at + 1..at + 3), Some([0xBF, 0xBE | 0xBF])),
+        _ => false,
+    }
+}
+
+/// The high bit of each byte of `v` lower than `n` (`n` ≤ 0x80), exact for every byte (unlike
+/// [`below`]: no borrow crosses bytes).
+#[inline]
+const fn exactly_below(v: u64, n: u8) -> u64 {
+    !(((v & splat(0x7F)) + splat(0x80 - n)) | v) & HI
+}
+
+/// The high bit of each byte of `v` equal to `b`, exact for every byte.
+#[inline]
+const fn exactly_equal(v: u64, b: u8) -> u64 {
+    exactly_below(v ^ splat(b), 1)
+}
+
+/// The offset of the first character XML forbids in `bytes` (see [`forbidden_char`]), eight
+/// bytes at a time; only `0xEF` bytes (which may start U+FFFE or U+FFFF) are looked at one by
+/// one.
+pub(crate) fn find_forbidden_char(bytes: &[u8]) -> Option<usize> {
+    let mut p = 0;
+    while let Some(word) = bytes.get(p..p + 8) {
+        let v = <[u8; 8]>::try_from(word).map_or(0, u64::from_le_bytes);
+        let layout = exactly_equal(v, b'\t') | exactly_equal(v, b'\n') | exactly_equal(v, b'\r');
+        let controls = exactly_below(v, 0x20) & !layout;
+        let mut ef = exactly_equal(v, 0xEF);
+        if controls != 0 {
+            // an 0xEF before the control may start a forbidden character too
+            ef &= (controls & controls.wrapping_neg()) - 1;
+        }
+        while ef != 0 {
+            let at = p + (ef.trailing_zeros() / 8) as usize;
+            if forbidden_char(bytes, at) {
+                return Some(at);
+            }
+            ef &= ef - 1;
+        }
+        if controls != 0 {
+            return Some(p + (controls.trailing_zeros() / 8) as usize);
+        }
+        p += 8;
+    }
+    (p..bytes.len()).find(|&i| forbidden_char(bytes, i))
+}
+
+/// Whether an attribute-value byte ends the fast scan: the closing quote, `<`, `&`, a control
+/// character (tab, newline and carriage return are normalised; the others are refused) or the
+/// first byte of U+FFFE and U+FFFF (refused).
 #[inline]
 fn value_stop(b: u8, quote: u8) -> bool {
-    b == quote || b == b'<' || b == b'&' || b < 0x20
+    b == quote || b == b'<' || b == b'&' || b < 0x20 || b == 0xEF
 }
 
 /// Scans an attribute value opened by `quote` just before `start`: returns the offset of the
 /// closing quote and whether the value is plain (see [`RawAttr::plain`]). `Err(Some(at))` for a
-/// `<` at `at`, `Err(None)` for an unterminated value. Eight bytes at a time: values are too
-/// short for a vectorised search to pay off and too long for a byte loop to be cheap.
+/// `<` or a character XML forbids (see [`forbidden_char`]) at `at`, `Err(None)` for an
+/// unterminated value. Eight bytes at a time: values are too short for a vectorised search to
+/// pay off and too long for a byte loop to be cheap.
 #[inline(always)]
 fn scan_value(bytes: &[u8], start: usize, quote: u8) -> Result<(usize, bool), Option<usize>> {
     let mut plain = true;
@@ -184,7 +242,8 @@ fn scan_value(bytes: &[u8], start: usize, quote: u8) -> Result<(usize, bool), Op
                 break;
             };
             let v = u64::from_le_bytes(word);
-            let stops = equal(v, quote) | equal(v, b'<') | equal(v, b'&') | below(v, 0x20);
+            let stops =
+                equal(v, quote) | equal(v, b'<') | equal(v, b'&') | below(v, 0x20) | equal(v, 0xEF);
             if stops != 0 {
                 p += (stops.trailing_zeros() / 8) as usize;
                 break;
@@ -198,6 +257,9 @@ fn scan_value(bytes: &[u8], start: usize, quote: u8) -> Result<(usize, bool), Op
             None => return Err(None),
             Some(&b) if b == quote => return Ok((p, plain)),
             Some(b'<') => return Err(Some(p)),
+            Some(_) if forbidden_char(bytes, p) => return Err(Some(p)),
+            // the first byte of another character of the U+F000 block
+            Some(0xEF) => p += 1,
             Some(_) => {
                 plain = false;
                 p += 1;
@@ -545,7 +607,10 @@ impl<'a> Tokenizer<'a> {
             };
             let value_start = p + 1;
             let (end, plain) = scan_value(bytes, value_start, quote).map_err(|at| match at {
-                Some(at) => (ParseErrorKind::Malformed("'<' in attribute value"), at),
+                Some(at) if bytes[at] == b'<' => {
+                    (ParseErrorKind::Malformed("'<' in attribute value"), at)
+                }
+                Some(at) => (ParseErrorKind::Malformed(FORBIDDEN_CHAR), at),
                 None => (ParseErrorKind::UnexpectedEof, start),
             })?;
             if end - value_start > self.max_text {
@@ -777,6 +842,32 @@ mod tests {
         };
         t.expected_end = Some((name, 1));
         assert!(matches!(t.next(false), Ok(Token::End { name: n, .. }) if n == name));
+    }
+
+    #[test]
+    fn finds_forbidden_characters_like_a_byte_loop() {
+        let pieces = [
+            "a", "\t", "\n", "\r", "\u{1}", "\u{0}", "\u{1f}", "é", "\u{fffe}", "\u{ffff}",
+            "\u{fffd}", "\u{f000}", "\u{ffef}", "abcdefg",
+        ];
+        // every string of up to four pieces, at every shift of the word boundary
+        let mut strings = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = strings
+                .iter()
+                .flat_map(|s| pieces.iter().map(move |p| format!("{s}{p}")))
+                .collect();
+            strings.extend(longer);
+            strings.dedup();
+        }
+        for s in &strings {
+            for shift in 0..8 {
+                let text = format!("{}{s}", "x".repeat(shift));
+                let bytes = text.as_bytes();
+                let want = (0..bytes.len()).find(|&i| forbidden_char(bytes, i));
+                assert_eq!(find_forbidden_char(bytes), want, "{text:?}");
+            }
+        }
     }
 
     #[test]
