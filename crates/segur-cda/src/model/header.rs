@@ -183,7 +183,11 @@ pub struct Participation<'a> {
     pub time: Option<Time<'a>>,
     /// `signatureCode`.
     pub signature_code: Option<Code<'a>>,
-    /// The role element (`assignedAuthor`, `patientRole`, `assignedEntity`, ...).
+    /// The role element: the first child named as one of the CDA R2 roles
+    /// (`assignedAuthor`, `assignedEntity`, `assignedCustodian`, `associatedEntity`,
+    /// `intendedRecipient`, `maintainedEntity`, `manufacturedProduct`, `participantRole`,
+    /// `patientRole`, `relatedEntity`, `relatedSubject`, `specimenRole`); other children, a
+    /// second role included, are kept in `extensions`.
     pub role: Option<Box<Role<'a>>>,
     /// Other children.
     pub extensions: Vec<Element<'a>>,

@@ -370,11 +370,22 @@ fn participation_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, p: &mut Participatio
             "functionCode" => code_fill(r, c, insert_default(&mut p.function_code))?,
             "time" => time_fill(r, c, insert_default(&mut p.time))?,
             "signatureCode" => code_fill(r, c, insert_default(&mut p.signature_code))?,
-            // Participant2/Performer2 `modeCode` is a participation attribute, not the role
-            "awarenessCode" | "modeCode" | "realmCode" | "typeId" => {
-                tight(&mut p.extensions).push(r.capture(c)?);
+            "assignedAuthor"
+            | "assignedEntity"
+            | "assignedCustodian"
+            | "associatedEntity"
+            | "intendedRecipient"
+            | "maintainedEntity"
+            | "manufacturedProduct"
+            | "participantRole"
+            | "patientRole"
+            | "relatedEntity"
+            | "relatedSubject"
+            | "specimenRole"
+                if p.role.is_none() =>
+            {
+                role_fill(r, c, insert_default::<Box<Role<'a>>>(&mut p.role))?;
             }
-            _ if p.role.is_none() => role_fill(r, c, insert_default::<Box<Role<'a>>>(&mut p.role))?,
             _ => tight(&mut p.extensions).push(r.capture(c)?),
         }
     }
@@ -844,6 +855,24 @@ fn relationship_into<'a>(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_role_is_found_by_its_name() {
+        let doc = r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><author><time value="2024"/>
+            <unknownElement/><assignedAuthor><id root="1.2.3"/></assignedAuthor>
+            <assignedAuthor><id root="4.5.6"/></assignedAuthor></author></ClinicalDocument>"#;
+        let d = crate::parse(doc.as_bytes()).unwrap();
+        let author = &d.authors[0];
+        let role = author.role.as_ref().unwrap();
+        assert_eq!(role.tag, "assignedAuthor");
+        assert_eq!(role.ids[0].root.as_deref(), Some("1.2.3"));
+        let kept: Vec<&str> = author
+            .extensions
+            .iter()
+            .map(|e| e.name.local.as_ref())
+            .collect();
+        assert_eq!(kept, ["unknownElement", "assignedAuthor"]);
+    }
+
     #[test]
     fn model_sizes_stay_moderate() {
         use crate::model::*;
