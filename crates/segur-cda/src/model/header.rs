@@ -186,8 +186,8 @@ pub struct Participation<'a> {
     /// The role element: the first child named as one of the CDA R2 roles
     /// (`assignedAuthor`, `assignedEntity`, `assignedCustodian`, `associatedEntity`,
     /// `intendedRecipient`, `maintainedEntity`, `manufacturedProduct`, `participantRole`,
-    /// `patientRole`, `relatedEntity`, `relatedSubject`, `specimenRole`); other children, a
-    /// second role included, are kept in `extensions`.
+    /// `patientRole`, `relatedEntity`, `relatedSubject`, `specimenRole`); other children are
+    /// kept in `extensions`, a second role after the others.
     pub role: Option<Box<Role<'a>>>,
     /// Other children.
     pub extensions: Vec<Element<'a>>,
@@ -212,6 +212,31 @@ impl<'a> Participation<'a> {
             ..Self::default()
         }
     }
+}
+
+/// Whether `local` names a CDA R2 role element (the role of a participation).
+pub(crate) fn is_role_element(local: &str) -> bool {
+    matches!(
+        local,
+        "assignedAuthor"
+            | "assignedEntity"
+            | "assignedCustodian"
+            | "associatedEntity"
+            | "intendedRecipient"
+            | "maintainedEntity"
+            | "manufacturedProduct"
+            | "participantRole"
+            | "patientRole"
+            | "relatedEntity"
+            | "relatedSubject"
+            | "specimenRole"
+    )
+}
+
+/// Whether an extension of a participation is a second role element: those follow the role
+/// when written (the other extensions precede it), and the parser keeps them last.
+pub(crate) fn is_extra_role(e: &Element<'_>) -> bool {
+    e.name.namespace.as_deref() == Some(super::HL7_NS) && is_role_element(&e.name.local)
 }
 
 /// A role (`assignedAuthor`, `assignedEntity`, `patientRole`, `intendedRecipient`,

@@ -39,6 +39,7 @@ pub use header::{
     Organization, ParentDocument, Participation, Patient, Person, Place, RelatedDocument, Role,
     ServiceEvent,
 };
+pub(crate) use header::{is_extra_role, is_role_element};
 pub use time::{Precision, Time, Timestamp, TimestampError};
 
 #[cfg(doc)]

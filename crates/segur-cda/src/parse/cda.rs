@@ -9,7 +9,7 @@ use crate::model::{
     Element, Entry, HealthCareFacility, Ii, InFulfillmentOf, Name, NamePart, NamePartKind,
     Narrative, NonXmlBody, Order, Organization, ParentDocument, Participation, Patient, Person,
     Place, QName, Qualifier, RelatedDocument, Relationship, Role, Section, ServiceEvent,
-    StatementKind, StructuredBody, Telecom, Time,
+    StatementKind, StructuredBody, Telecom, Time, is_extra_role, is_role_element,
 };
 
 /// Errors are boxed inside the parser: every `Result` on the hot path stays small.
@@ -362,7 +362,7 @@ fn participation_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, p: &mut Participatio
     p.context_control_code = r.attr("contextControlCode", s.offset)?;
     while let Some(c) = r.next_child()? {
         if !c.is_hl7() {
-            tight(&mut p.extensions).push(r.capture(c)?);
+            participation_extension(&mut p.extensions, r.capture(c)?);
             continue;
         }
         match c.local {
@@ -370,26 +370,24 @@ fn participation_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, p: &mut Participatio
             "functionCode" => code_fill(r, c, insert_default(&mut p.function_code))?,
             "time" => time_fill(r, c, insert_default(&mut p.time))?,
             "signatureCode" => code_fill(r, c, insert_default(&mut p.signature_code))?,
-            "assignedAuthor"
-            | "assignedEntity"
-            | "assignedCustodian"
-            | "associatedEntity"
-            | "intendedRecipient"
-            | "maintainedEntity"
-            | "manufacturedProduct"
-            | "participantRole"
-            | "patientRole"
-            | "relatedEntity"
-            | "relatedSubject"
-            | "specimenRole"
-                if p.role.is_none() =>
-            {
+            name if p.role.is_none() && is_role_element(name) => {
                 role_fill(r, c, insert_default::<Box<Role<'a>>>(&mut p.role))?;
             }
-            _ => tight(&mut p.extensions).push(r.capture(c)?),
+            _ => participation_extension(&mut p.extensions, r.capture(c)?),
         }
     }
     Ok(())
+}
+
+/// Adds an extension to a participation, second roles last (see [`is_extra_role`]), which is the
+/// order the writer puts them back in.
+fn participation_extension<'a>(list: &mut Vec<Element<'a>>, e: Element<'a>) {
+    let at = if is_extra_role(&e) {
+        list.len()
+    } else {
+        list.iter().position(is_extra_role).unwrap_or(list.len())
+    };
+    tight(list).insert(at, e);
 }
 
 fn role_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, ro: &mut Role<'a>) -> Res<()> {

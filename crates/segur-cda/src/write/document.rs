@@ -4,7 +4,7 @@ use crate::model::{
     Addr, Body, ClinicalStatement, Code, ComponentOf, Consent, Device, Document, Ed, Element,
     HealthCareFacility, Ii, InFulfillmentOf, Name, Node, Organization, ParentDocument,
     Participation, Patient, Person, Place, QName, RelatedDocument, Relationship, Role, Section,
-    ServiceEvent, Telecom, Time, XSI_NS,
+    ServiceEvent, Telecom, Time, XSI_NS, is_extra_role,
 };
 
 use super::Style;
@@ -302,12 +302,16 @@ fn participation(w: &mut XmlOut, p: &Participation<'_>) {
     if let Some(c) = &p.signature_code {
         code(w, "signatureCode", c);
     }
-    // the other children (`awarenessCode`, `modeCode`, `sdtc:` extensions) precede the role
-    for e in &p.extensions {
+    // the other children (`awarenessCode`, `modeCode`, `sdtc:` extensions) precede the role, a
+    // second role follows it
+    for e in p.extensions.iter().filter(|e| !is_extra_role(e)) {
         element(w, e);
     }
     if let Some(r) = &p.role {
         role(w, r);
+    }
+    for e in p.extensions.iter().filter(|e| is_extra_role(e)) {
+        element(w, e);
     }
     w.end();
 }
