@@ -376,3 +376,14 @@ owned_struct!(Relationship {
     statement,
     extensions,
 });
+
+/// Whether an extension of an entry or a relationship is a second clinical statement: those
+/// follow the statement when written (the other extensions precede it), and the parser keeps
+/// them last.
+pub(crate) fn is_extra_statement(e: &Element<'_>) -> bool {
+    e.name.namespace.as_deref() == Some(super::HL7_NS)
+        && !matches!(
+            StatementKind::from_local_name(&e.name.local),
+            StatementKind::Other(_)
+        )
+}

@@ -26,6 +26,7 @@ mod header;
 mod owned;
 mod time;
 
+pub(crate) use body::is_extra_statement;
 pub use body::{
     Body, ClinicalStatement, Entry, Narrative, NonXmlBody, Relationship, Section, StatementKind,
     StructuredBody,

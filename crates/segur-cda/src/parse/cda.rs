@@ -9,7 +9,8 @@ use crate::model::{
     Element, Entry, HealthCareFacility, Ii, InFulfillmentOf, Name, NamePart, NamePartKind,
     Narrative, NonXmlBody, Order, Organization, ParentDocument, Participation, Patient, Person,
     Place, QName, Qualifier, RelatedDocument, Relationship, Role, Section, ServiceEvent,
-    StatementKind, StructuredBody, Telecom, Time, is_extra_role, is_role_element,
+    StatementKind, StructuredBody, Telecom, Time, is_extra_role, is_extra_statement,
+    is_role_element,
 };
 
 /// Errors are boxed inside the parser: every `Result` on the hot path stays small.
@@ -362,7 +363,7 @@ fn participation_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, p: &mut Participatio
     p.context_control_code = r.attr("contextControlCode", s.offset)?;
     while let Some(c) = r.next_child()? {
         if !c.is_hl7() {
-            participation_extension(&mut p.extensions, r.capture(c)?);
+            push_keeping_last(&mut p.extensions, r.capture(c)?, is_extra_role);
             continue;
         }
         match c.local {
@@ -373,21 +374,33 @@ fn participation_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, p: &mut Participatio
             name if p.role.is_none() && is_role_element(name) => {
                 role_fill(r, c, insert_default::<Box<Role<'a>>>(&mut p.role))?;
             }
-            _ => participation_extension(&mut p.extensions, r.capture(c)?),
+            _ => push_keeping_last(&mut p.extensions, r.capture(c)?, is_extra_role),
         }
     }
     Ok(())
 }
 
-/// Adds an extension to a participation, second roles last (see [`is_extra_role`]), which is the
-/// order the writer puts them back in.
-fn participation_extension<'a>(list: &mut Vec<Element<'a>>, e: Element<'a>) {
-    let at = if is_extra_role(&e) {
+/// Adds an extension to `list`, the ones `last` selects (a second role or statement) after the
+/// others: the order the writer puts them back in, around the typed role or statement.
+fn push_keeping_last<'a>(
+    list: &mut Vec<Element<'a>>,
+    e: Element<'a>,
+    last: fn(&Element<'_>) -> bool,
+) {
+    let at = if last(&e) {
         list.len()
     } else {
-        list.iter().position(is_extra_role).unwrap_or(list.len())
+        list.iter().position(|x| last(x)).unwrap_or(list.len())
     };
     tight(list).insert(at, e);
+}
+
+/// Whether `local` names a clinical statement (the content of an entry or a relationship).
+fn is_statement(local: &str) -> bool {
+    !matches!(
+        StatementKind::from_local_name(local),
+        StatementKind::Other(_)
+    )
 }
 
 fn role_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, ro: &mut Role<'a>) -> Res<()> {
@@ -749,17 +762,15 @@ fn entry_into<'a>(r: &mut Reader<'a>, s: Start<'a>, out: &mut Vec<Entry<'a>>) ->
     e.type_code = r.attr("typeCode", s.offset)?;
     e.context_conduction_ind = r.attr("contextConductionInd", s.offset)?;
     while let Some(c) = r.next_child()? {
-        if c.is_hl7()
-            && e.statement.is_none()
-            && !matches!(c.local, "templateId" | "realmCode" | "typeId")
-        {
+        if c.is_hl7() && e.statement.is_none() && is_statement(c.local) {
             statement_fill(
                 r,
                 c,
                 insert_default::<Box<ClinicalStatement<'a>>>(&mut e.statement),
             )?;
         } else {
-            capture_into(r, c, &mut e.extensions)?;
+            let x = r.capture(c)?;
+            push_keeping_last(&mut e.extensions, x, is_extra_statement);
         }
     }
     Ok(())
@@ -834,18 +845,15 @@ fn relationship_into<'a>(
     rel.context_conduction_ind = r.attr("contextConductionInd", o)?;
     rel.negation_ind = r.attr("negationInd", o)?;
     while let Some(c) = r.next_child()? {
-        let structural = matches!(
-            c.local,
-            "sequenceNumber" | "seperatableInd" | "templateId" | "realmCode" | "typeId"
-        );
-        if c.is_hl7() && rel.statement.is_none() && !structural {
+        if c.is_hl7() && rel.statement.is_none() && is_statement(c.local) {
             statement_fill(
                 r,
                 c,
                 insert_default::<Box<ClinicalStatement<'a>>>(&mut rel.statement),
             )?;
         } else {
-            capture_into(r, c, &mut rel.extensions)?;
+            let x = r.capture(c)?;
+            push_keeping_last(&mut rel.extensions, x, is_extra_statement);
         }
     }
     Ok(())
@@ -869,6 +877,29 @@ mod tests {
             .map(|e| e.name.local.as_ref())
             .collect();
         assert_eq!(kept, ["unknownElement", "assignedAuthor"]);
+    }
+
+    #[test]
+    fn the_statement_is_found_by_its_name() {
+        let doc = r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><component><structuredBody>
+            <component><section><entry><unknownElement/><observation classCode="OBS">
+            <entryRelationship typeCode="COMP"><other/><act classCode="ACT"/><act/>
+            </entryRelationship></observation><supply/></entry></section></component>
+            </structuredBody></component></ClinicalDocument>"#;
+        let d = crate::parse(doc.as_bytes()).unwrap();
+        let section = &d.sections()[0];
+        let entry = &section.entries[0];
+        let st = entry.statement.as_ref().unwrap();
+        assert_eq!(st.kind.local_name(), "observation");
+        let names = |list: &[crate::model::Element<'_>]| -> Vec<String> {
+            list.iter().map(|e| e.name.local.to_string()).collect()
+        };
+        assert_eq!(names(&entry.extensions), ["unknownElement", "supply"]);
+        let rel = &st.relationships[0];
+        assert_eq!(rel.statement.as_ref().unwrap().kind.local_name(), "act");
+        assert_eq!(names(&rel.extensions), ["other", "act"]);
+        let xml = d.to_xml(crate::write::Style::Compact);
+        assert_eq!(crate::parse(xml.as_bytes()).unwrap(), d);
     }
 
     #[test]

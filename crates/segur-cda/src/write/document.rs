@@ -4,7 +4,7 @@ use crate::model::{
     Addr, Body, ClinicalStatement, Code, ComponentOf, Consent, Device, Document, Ed, Element,
     HealthCareFacility, Ii, InFulfillmentOf, Name, Node, Organization, ParentDocument,
     Participation, Patient, Person, Place, QName, RelatedDocument, Relationship, Role, Section,
-    ServiceEvent, Telecom, Time, XSI_NS, is_extra_role,
+    ServiceEvent, Telecom, Time, XSI_NS, is_extra_role, is_extra_statement,
 };
 
 use super::Style;
@@ -728,11 +728,14 @@ fn section(w: &mut XmlOut, s: &Section<'_>) {
         w.start("entry");
         w.opt_attr("typeCode", e.type_code.as_deref());
         w.opt_attr("contextConductionInd", e.context_conduction_ind.as_deref());
-        for x in &e.extensions {
+        for x in e.extensions.iter().filter(|x| !is_extra_statement(x)) {
             element(w, x);
         }
         if let Some(st) = &e.statement {
             statement(w, st);
+        }
+        for x in e.extensions.iter().filter(|x| is_extra_statement(x)) {
+            element(w, x);
         }
         w.end();
     }
@@ -934,11 +937,14 @@ fn relationship(w: &mut XmlOut, r: &Relationship<'_>) {
     w.opt_attr("inversionInd", r.inversion_ind.as_deref());
     w.opt_attr("contextConductionInd", r.context_conduction_ind.as_deref());
     w.opt_attr("negationInd", r.negation_ind.as_deref());
-    for e in &r.extensions {
+    for e in r.extensions.iter().filter(|e| !is_extra_statement(e)) {
         element(w, e);
     }
     if let Some(s) = &r.statement {
         statement(w, s);
+    }
+    for e in r.extensions.iter().filter(|e| is_extra_statement(e)) {
+        element(w, e);
     }
     w.end();
 }
