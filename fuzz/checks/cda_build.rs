@@ -45,6 +45,29 @@ pub(crate) fn check(data: &[u8]) {
         let mut doc = doc.into_owned();
         // the writer emits a bare ClinicalDocument, never a wrapper
         doc.wrapper = None;
-        assert_writes_back(&doc);
+        if holds_forbidden_chars(data) {
+            // the parser does not search base64 payloads for characters XML forbids (the decoder
+            // refuses them), and the writer must replace them: the document is written, and the
+            // result parses, but it is not the same model
+            for style in [Style::Compact, Style::Pretty] {
+                let xml = doc.to_xml(style);
+                assert!(
+                    parse(xml.as_bytes()).is_ok(),
+                    "written document does not parse\n{xml}"
+                );
+            }
+        } else {
+            assert_writes_back(&doc);
+        }
     }
+}
+
+/// Whether the input holds a character XML forbids: a C0 control other than tab, line feed and
+/// carriage return (the same bytes in UTF-8, ISO-8859-1 and windows-1252), U+FFFE or U+FFFF.
+fn holds_forbidden_chars(data: &[u8]) -> bool {
+    data.iter()
+        .any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+        || data
+            .windows(3)
+            .any(|w| matches!(w, [0xEF, 0xBF, 0xBE | 0xBF]))
 }
