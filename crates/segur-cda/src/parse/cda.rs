@@ -903,6 +903,25 @@ mod tests {
     }
 
     #[test]
+    fn elements_in_no_namespace_write_back() {
+        let doc = r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><local xmlns="" a="1">
+            <inner><hl7 xmlns="urn:hl7-org:v3"><deeper/></hl7></inner></local>
+            </ClinicalDocument>"#;
+        let d = crate::parse(doc.as_bytes()).unwrap();
+        let local = &d.extensions[0];
+        assert_eq!(local.name.namespace, None);
+        let inner = local.child_elements().next().unwrap();
+        assert_eq!(inner.name.namespace, None);
+        let hl7 = inner.child_elements().next().unwrap();
+        assert!(hl7.name.is_hl7("hl7"));
+        assert!(hl7.child("deeper").is_some());
+        for style in [crate::write::Style::Compact, crate::write::Style::Pretty] {
+            let xml = d.to_xml(style);
+            assert_eq!(crate::parse(xml.as_bytes()).unwrap(), d, "{xml}");
+        }
+    }
+
+    #[test]
     fn model_sizes_stay_moderate() {
         use crate::model::*;
         eprintln!(

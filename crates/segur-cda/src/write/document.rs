@@ -260,8 +260,29 @@ fn time(w: &mut XmlOut, tag: &str, t: &Time<'_>) {
 
 /// A generic element: namespace-qualified name, `xsi:type`, attributes, children.
 fn element(w: &mut XmlOut, e: &Element<'_>) {
-    let tag = w.qualify(e.name.namespace.as_deref(), &e.name.local);
+    element_in(w, e, true);
+}
+
+/// Writes a generic element; `hl7_default`: whether the default namespace in scope is HL7 (it
+/// is, except inside an element in no namespace).
+fn element_in(w: &mut XmlOut, e: &Element<'_>, hl7_default: bool) {
+    let namespace = e.name.namespace.as_deref();
+    let tag = w.qualify(namespace, &e.name.local);
     w.start(&tag);
+    // an element in no namespace undeclares the default namespace, and an HL7 element inside one
+    // declares it again
+    let children_hl7_default = match namespace {
+        None if hl7_default => {
+            w.attr("xmlns", "");
+            false
+        }
+        Some(crate::model::HL7_NS) if !hl7_default => {
+            w.attr("xmlns", crate::model::HL7_NS);
+            true
+        }
+        None => false,
+        Some(_) => hl7_default,
+    };
     xsi_type(w, e.xsi_type.as_ref());
     for a in &e.attributes {
         let n = w.qualify(a.name.namespace.as_deref(), &a.name.local);
@@ -272,7 +293,7 @@ fn element(w: &mut XmlOut, e: &Element<'_>) {
     }
     for c in &e.children {
         match c {
-            Node::Element(child) => element(w, child),
+            Node::Element(child) => element_in(w, child, children_hl7_default),
             Node::Text(t) => w.text(t),
         }
     }
