@@ -52,7 +52,8 @@ owned_struct!(Attribute { name, value });
 pub enum Node<'a> {
     /// A child element.
     Element(Element<'a>),
-    /// Character data (references decoded, CDATA included), never whitespace-only.
+    /// Character data (references decoded, CDATA included, runs split by comments, PIs or CDATA
+    /// sections joined), never whitespace-only.
     Text(Cow<'a, str>),
 }
 

@@ -922,6 +922,24 @@ mod tests {
     }
 
     #[test]
+    fn split_text_is_one_node() {
+        let doc = r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><note>a<!-- c -->b<![CDATA[<c>]]>d<?p?>e<x/>f</note></ClinicalDocument>"#;
+        let d = crate::parse(doc.as_bytes()).unwrap();
+        let note = &d.extensions[0];
+        let texts: Vec<&str> = note
+            .children
+            .iter()
+            .filter_map(|n| match n {
+                crate::model::Node::Text(t) => Some(t.as_ref()),
+                crate::model::Node::Element(_) => None,
+            })
+            .collect();
+        assert_eq!(texts, ["ab<c>de", "f"]);
+        let xml = d.to_xml(crate::write::Style::Compact);
+        assert_eq!(crate::parse(xml.as_bytes()).unwrap(), d);
+    }
+
+    #[test]
     fn model_sizes_stay_moderate() {
         use crate::model::*;
         eprintln!(

@@ -481,7 +481,12 @@ impl<'a> Reader<'a> {
                         .is_some_and(|e| e.attr("representation") == Some("B64"));
                     let t = self.text_content(raw, needs_decoding, refs, offset, base64)?;
                     if let Some(top) = stack.last_mut() {
-                        tight(&mut top.children).push(Node::Text(t));
+                        // text split by a comment, a PI or a CDATA section is one text node (as
+                        // it is once written back)
+                        match top.children.last_mut() {
+                            Some(Node::Text(prev)) => prev.to_mut().push_str(&t),
+                            _ => tight(&mut top.children).push(Node::Text(t)),
+                        }
                     }
                 }
                 Item::End(_) => {
