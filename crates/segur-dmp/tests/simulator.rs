@@ -50,6 +50,12 @@ fn patient_cx() -> String {
     common::patient().to_hl7v2()
 }
 
+/// Registers the patient `cx` and authorises the test professional on their record.
+fn register(sim: &Simulator, cx: &str) {
+    sim.add_patient(cx);
+    sim.authorize("899900063480", cx);
+}
+
 #[test]
 fn full_life_cycle() {
     let sim = simulator();
@@ -65,8 +71,7 @@ fn updates_cannot_reach_another_patients_documents() {
     let dmp = client(&sim, "sign.key.pem", "sign.pem");
     let other_cx = Cx::ins("187016018200069", segur_xds::codes::oid::INS_NIR_TEST);
     for cx in [patient_cx(), other_cx.to_hl7v2()] {
-        sim.add_patient(&cx);
-        sim.authorize("899900063480", &cx);
+        register(&sim, &cx);
     }
     let ins = common::ins();
     dmp.feed(&ins, &common::feed(1, common::CDA)).unwrap();
@@ -113,8 +118,7 @@ fn updates_cannot_reach_another_patients_documents() {
 #[test]
 fn a_refused_update_changes_nothing() {
     let sim = simulator();
-    sim.add_patient(&patient_cx());
-    sim.authorize("899900063480", &patient_cx());
+    register(&sim, &patient_cx());
     let dmp = client(&sim, "sign.key.pem", "sign.pem");
     let ins = common::ins();
     dmp.feed(&ins, &common::feed(1, common::CDA)).unwrap();
@@ -199,8 +203,7 @@ fn unknown_patient_and_bad_metadata() {
     assert_eq!(err.dmp_code(), Some("DMPPatientNotFound"));
     let err = dmp.feed(&ins, &common::feed(1, common::CDA)).unwrap_err();
     assert_eq!(err.dmp_code(), Some("DMPPatientNotFound"));
-    sim.add_patient(&patient_cx());
-    sim.authorize("899900063480", &patient_cx());
+    register(&sim, &patient_cx());
     // metadata for another patient than the VIHF's
     let mut other = common::feed(1, common::CDA);
     let stranger = Cx::ins("187016018200069", segur_xds::codes::oid::INS_NIR_TEST);
@@ -228,8 +231,7 @@ fn unknown_patient_and_bad_metadata() {
 #[test]
 fn a_feed_without_a_valid_signature_document_is_refused() {
     let sim = simulator();
-    sim.add_patient(&patient_cx());
-    sim.authorize("899900063480", &patient_cx());
+    register(&sim, &patient_cx());
     let dmp = client(&sim, "sign.key.pem", "sign.pem");
     let ins = common::ins();
     // a placeholder signature document, with consistent metadata

@@ -377,13 +377,18 @@ owned_struct!(Relationship {
     extensions,
 });
 
+/// Whether `local` names a CDA R2 clinical statement (the content of an entry or a
+/// relationship).
+pub(crate) fn is_statement_element(local: &str) -> bool {
+    !matches!(
+        StatementKind::from_local_name(local),
+        StatementKind::Other(_)
+    )
+}
+
 /// Whether an extension of an entry or a relationship is a second clinical statement: those
 /// follow the statement when written (the other extensions precede it), and the parser keeps
 /// them last.
 pub(crate) fn is_extra_statement(e: &Element<'_>) -> bool {
-    e.name.namespace.as_deref() == Some(super::HL7_NS)
-        && !matches!(
-            StatementKind::from_local_name(&e.name.local),
-            StatementKind::Other(_)
-        )
+    e.name.namespace.as_deref() == Some(super::HL7_NS) && is_statement_element(&e.name.local)
 }

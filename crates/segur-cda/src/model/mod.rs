@@ -26,11 +26,11 @@ mod header;
 mod owned;
 mod time;
 
-pub(crate) use body::is_extra_statement;
 pub use body::{
     Body, ClinicalStatement, Entry, Narrative, NonXmlBody, Relationship, Section, StatementKind,
     StructuredBody,
 };
+pub(crate) use body::{is_extra_statement, is_statement_element};
 pub use datatypes::{
     Addr, AddrPart, Attribute, Code, CodeMore, Ed, EdMore, Element, INS_ROOTS, Ii, IiMore, Name,
     NamePart, NamePartKind, Node, QName, Qualifier, Telecom,

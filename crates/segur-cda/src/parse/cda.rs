@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::reader::{Item, Reader, Start, check_refs, decode, is_blank, tight};
+use super::reader::{Item, Reader, Start, check_refs, is_blank, tight};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::model::{
     Addr, AddrPart, Body, ClinicalStatement, Code, ComponentOf, Consent, Device, Document, Ed,
@@ -10,7 +10,7 @@ use crate::model::{
     Narrative, NonXmlBody, Order, Organization, ParentDocument, Participation, Patient, Person,
     Place, QName, Qualifier, RelatedDocument, Relationship, Role, Section, ServiceEvent,
     StatementKind, StructuredBody, Telecom, Time, is_extra_role, is_extra_statement,
-    is_role_element,
+    is_role_element, is_statement_element,
 };
 
 /// Errors are boxed inside the parser: every `Result` on the hot path stays small.
@@ -292,9 +292,13 @@ fn name<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Name<'a>> {
                     qualifier,
                 });
             }
-            Item::Text { raw, offset, .. } if !is_blank(raw) => {
-                r.check_chars(raw, offset)?;
-                let t = decode(raw, false).map_err(|k| r.error(k, offset))?;
+            Item::Text {
+                raw,
+                needs_decoding,
+                refs,
+                offset,
+            } if !is_blank(raw) => {
+                let t = r.text_content(raw, needs_decoding, refs, offset, false)?;
                 tight(&mut n.parts).push(NamePart {
                     kind: NamePartKind::Text,
                     value: trim_cow(t),
@@ -333,10 +337,14 @@ fn addr<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Addr<'a>> {
                     r.skip()?;
                 }
             }
-            Item::Text { raw, offset, .. } => {
+            Item::Text {
+                raw,
+                needs_decoding,
+                refs,
+                offset,
+            } => {
                 if !is_blank(raw) {
-                    r.check_chars(raw, offset)?;
-                    let t = decode(raw, false).map_err(|k| r.error(k, offset))?;
+                    let t = r.text_content(raw, needs_decoding, refs, offset, false)?;
                     tight(&mut a.parts).push(AddrPart {
                         name: None,
                         value: trim_cow(t),
@@ -393,14 +401,6 @@ fn push_keeping_last<'a>(
         list.iter().position(|x| last(x)).unwrap_or(list.len())
     };
     tight(list).insert(at, e);
-}
-
-/// Whether `local` names a clinical statement (the content of an entry or a relationship).
-fn is_statement(local: &str) -> bool {
-    !matches!(
-        StatementKind::from_local_name(local),
-        StatementKind::Other(_)
-    )
 }
 
 fn role_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, ro: &mut Role<'a>) -> Res<()> {
@@ -762,7 +762,7 @@ fn entry_into<'a>(r: &mut Reader<'a>, s: Start<'a>, out: &mut Vec<Entry<'a>>) ->
     e.type_code = r.attr("typeCode", s.offset)?;
     e.context_conduction_ind = r.attr("contextConductionInd", s.offset)?;
     while let Some(c) = r.next_child()? {
-        if c.is_hl7() && e.statement.is_none() && is_statement(c.local) {
+        if c.is_hl7() && e.statement.is_none() && is_statement_element(c.local) {
             statement_fill(
                 r,
                 c,
@@ -845,7 +845,7 @@ fn relationship_into<'a>(
     rel.context_conduction_ind = r.attr("contextConductionInd", o)?;
     rel.negation_ind = r.attr("negationInd", o)?;
     while let Some(c) = r.next_child()? {
-        if c.is_hl7() && rel.statement.is_none() && is_statement(c.local) {
+        if c.is_hl7() && rel.statement.is_none() && is_statement_element(c.local) {
             statement_fill(
                 r,
                 c,

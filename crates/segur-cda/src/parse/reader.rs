@@ -379,7 +379,7 @@ impl<'a> Reader<'a> {
     /// Refuses text (at `offset`) holding a character XML forbids (see
     /// [`super::tokenizer::forbidden_char`]). Text the model holds is checked here; base64
     /// payloads are checked by the decoder, which refuses any byte outside its alphabet.
-    pub(crate) fn check_chars(&self, raw: &str, offset: usize) -> Result<(), Box<ParseError>> {
+    fn check_chars(&self, raw: &str, offset: usize) -> Result<(), Box<ParseError>> {
         match find_forbidden_char(raw.as_bytes()) {
             None => Ok(()),
             Some(i) => Err(self.error(ParseErrorKind::Malformed(FORBIDDEN_CHAR), offset + i)),
@@ -607,7 +607,7 @@ const SPECIAL_IN_ATTR: [bool; 256] = {
 
 /// Decodes references (`&lt;`, `&#233;`, ...), normalises line ends (`\r\n` → `\n`) and, for
 /// attribute values, whitespace (tab, newline → space). Borrowed when nothing changes.
-pub(crate) fn decode(raw: &str, attribute: bool) -> Result<Cow<'_, str>, ParseErrorKind> {
+fn decode(raw: &str, attribute: bool) -> Result<Cow<'_, str>, ParseErrorKind> {
     let bytes = raw.as_bytes();
     let table = if attribute {
         &SPECIAL_IN_ATTR
