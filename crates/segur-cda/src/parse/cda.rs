@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::reader::{Item, Reader, Start, check_refs, is_blank, tight};
+use super::reader::{Item, Reader, Start, is_blank, tight};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::model::{
     Addr, AddrPart, Body, ClinicalStatement, Code, ComponentOf, Consent, Device, Document, Ed,
@@ -42,14 +42,7 @@ pub(super) fn document<'a>(r: &mut Reader<'a>, root: Start<'a>) -> Res<Document<
                     offset,
                 ));
             }
-            Item::Text {
-                raw,
-                refs: true,
-                offset,
-                ..
-            } => {
-                check_refs(raw).map_err(|k| r.error(k, offset))?;
-            }
+            Item::Text(t) => r.check_text_refs(t)?,
             _ => {}
         }
     }
@@ -224,14 +217,8 @@ fn ed_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, e: &mut Ed<'a>) -> Res<()> {
                 r.skip()?;
             }
             Item::Child(c) => tight(&mut e.more_mut().extensions).push(r.capture(c)?),
-            Item::Text {
-                raw,
-                needs_decoding,
-                refs,
-                offset,
-                ..
-            } => {
-                let t = r.text_content(raw, needs_decoding, refs, offset, e.is_base64())?;
+            Item::Text(t) => {
+                let t = r.text_content(t, e.is_base64())?;
                 content = Some(match content {
                     None => t,
                     Some(prev) => Cow::Owned(prev.into_owned() + &t),
@@ -292,20 +279,15 @@ fn name<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Name<'a>> {
                     qualifier,
                 });
             }
-            Item::Text {
-                raw,
-                needs_decoding,
-                refs,
-                offset,
-            } if !is_blank(raw) => {
-                let t = r.text_content(raw, needs_decoding, refs, offset, false)?;
+            Item::Text(t) if !is_blank(t.raw) => {
+                let t = r.text_content(t, false)?;
                 tight(&mut n.parts).push(NamePart {
                     kind: NamePartKind::Text,
                     value: trim_cow(t),
                     qualifier: None,
                 });
             }
-            Item::Text { .. } => {}
+            Item::Text(_) => {}
         }
     }
 }
@@ -337,14 +319,9 @@ fn addr<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Addr<'a>> {
                     r.skip()?;
                 }
             }
-            Item::Text {
-                raw,
-                needs_decoding,
-                refs,
-                offset,
-            } => {
-                if !is_blank(raw) {
-                    let t = r.text_content(raw, needs_decoding, refs, offset, false)?;
+            Item::Text(t) => {
+                if !is_blank(t.raw) {
+                    let t = r.text_content(t, false)?;
                     tight(&mut a.parts).push(AddrPart {
                         name: None,
                         value: trim_cow(t),

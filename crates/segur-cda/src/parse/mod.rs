@@ -162,11 +162,11 @@ fn parse_document<'a>(src: &'a str, limits: &Limits) -> Result<Document<'a>, Box
     let root = loop {
         match reader.next_item()? {
             Item::Child(s) => break s,
-            Item::Text { raw, offset, .. } => {
-                if !is_blank(raw) {
+            Item::Text(t) => {
+                if !is_blank(t.raw) {
                     return Err(reader.error(
                         ParseErrorKind::Malformed("text before the root element"),
-                        offset,
+                        t.offset,
                     ));
                 }
             }
@@ -186,7 +186,7 @@ fn parse_document<'a>(src: &'a str, limits: &Limits) -> Result<Document<'a>, Box
             return Ok(doc);
         }
         match reader.next_item()? {
-            Item::Text { raw, .. } if is_blank(raw) => {}
+            Item::Text(t) if is_blank(t.raw) => {}
             _ => {
                 return Err(reader.error(
                     ParseErrorKind::Malformed("content after the root element"),

@@ -54,16 +54,21 @@ impl Start<'_> {
 pub(crate) enum Item<'a> {
     /// A child element, now open.
     Child(Start<'a>),
-    /// Character data (raw, with whether it needs decoding (references or carriage returns)
-    /// and whether it holds references; CDATA never needs decoding).
-    Text {
-        raw: &'a str,
-        needs_decoding: bool,
-        refs: bool,
-        offset: usize,
-    },
+    /// Character data.
+    Text(TextItem<'a>),
     /// The current element's end tag (the element is now closed); the offset of its `<`.
     End(usize),
+}
+
+/// Character data as read: raw, with whether it needs decoding (references or carriage returns)
+/// and whether it holds references (CDATA never needs decoding); [`Reader::text_content`] gives
+/// its content.
+#[derive(Clone, Copy)]
+pub(crate) struct TextItem<'a> {
+    pub(crate) raw: &'a str,
+    needs_decoding: bool,
+    refs: bool,
+    pub(crate) offset: usize,
 }
 
 pub(crate) struct Reader<'a> {
@@ -173,12 +178,12 @@ impl<'a> Reader<'a> {
                 needs_decoding,
                 refs,
                 offset,
-            } => Ok(Item::Text {
+            } => Ok(Item::Text(TextItem {
                 raw,
                 needs_decoding,
                 refs,
                 offset,
-            }),
+            })),
             Token::CData { text, offset } => {
                 if self.open.is_empty() {
                     return Err(self.error(
@@ -186,12 +191,12 @@ impl<'a> Reader<'a> {
                         offset,
                     ));
                 }
-                Ok(Item::Text {
+                Ok(Item::Text(TextItem {
                     raw: text,
                     needs_decoding: false,
                     refs: false,
                     offset,
-                })
+                }))
             }
             Token::Eof => Err(self.error(ParseErrorKind::UnexpectedEof, self.tok.pos())),
         }
@@ -321,7 +326,7 @@ impl<'a> Reader<'a> {
             match self.next_skipping_text()? {
                 Item::Child(s) => return Ok(Some(s)),
                 Item::End(_) => return Ok(None),
-                Item::Text { .. } => {}
+                Item::Text(_) => {}
             }
         }
     }
@@ -344,35 +349,34 @@ impl<'a> Reader<'a> {
     #[inline(always)]
     fn next_skipping_text(&mut self) -> Result<Item<'a>, Box<ParseError>> {
         let item = self.read_item(true)?;
-        if let Item::Text {
-            raw,
-            refs: true,
-            offset,
-            ..
-        } = item
-        {
-            check_refs(raw).map_err(|k| self.error(k, offset))?;
+        if let Item::Text(t) = item {
+            self.check_text_refs(t)?;
         }
         Ok(item)
+    }
+
+    /// Checks the references of text that is dropped (as decoding it would).
+    pub(crate) fn check_text_refs(&self, t: TextItem<'a>) -> Result<(), Box<ParseError>> {
+        if t.refs {
+            check_refs(t.raw).map_err(|k| self.error(k, t.offset))?;
+        }
+        Ok(())
     }
 
     /// The content of a text item: decoded, except that base64 (`base64`) without references
     /// stays a borrowed span even with CRLF line ends (base64 ignores them: no copy).
     pub(crate) fn text_content(
         &self,
-        raw: &'a str,
-        needs_decoding: bool,
-        refs: bool,
-        offset: usize,
+        t: TextItem<'a>,
         base64: bool,
     ) -> Result<Cow<'a, str>, Box<ParseError>> {
         if !base64 {
-            self.check_chars(raw, offset)?;
+            self.check_chars(t.raw, t.offset)?;
         }
-        if needs_decoding && (refs || !base64) {
-            decode(raw, false).map_err(|k| self.error(k, offset))
+        if t.needs_decoding && (t.refs || !base64) {
+            decode(t.raw, false).map_err(|k| self.error(k, t.offset))
         } else {
-            Ok(Cow::Borrowed(raw))
+            Ok(Cow::Borrowed(t.raw))
         }
     }
 
@@ -437,13 +441,8 @@ impl<'a> Reader<'a> {
                 Item::End(_) if self.open.len() == target => {
                     return Ok(out.unwrap_or(Cow::Borrowed("")));
                 }
-                Item::Text {
-                    raw,
-                    needs_decoding,
-                    refs,
-                    offset,
-                } => {
-                    let t = self.text_content(raw, needs_decoding, refs, offset, false)?;
+                Item::Text(t) => {
+                    let t = self.text_content(t, false)?;
                     out = Some(match out {
                         None => t,
                         Some(prev) => Cow::Owned(prev.into_owned() + &t),
@@ -468,18 +467,13 @@ impl<'a> Reader<'a> {
                     let e = self.generic_start(s)?;
                     stack.push(e);
                 }
-                Item::Text { raw, .. } if is_blank(raw) => {}
-                Item::Text {
-                    raw,
-                    needs_decoding,
-                    refs,
-                    offset,
-                } => {
+                Item::Text(t) if is_blank(t.raw) => {}
+                Item::Text(t) => {
                     // an `observationMedia` value: see `text_content`
                     let base64 = stack
                         .last()
                         .is_some_and(|e| e.attr("representation") == Some("B64"));
-                    let t = self.text_content(raw, needs_decoding, refs, offset, base64)?;
+                    let t = self.text_content(t, base64)?;
                     if let Some(top) = stack.last_mut() {
                         // text split by a comment, a PI or a CDATA section is one text node (as
                         // it is once written back)
@@ -674,7 +668,7 @@ fn decode(raw: &str, attribute: bool) -> Result<Cow<'_, str>, ParseErrorKind> {
 }
 
 /// Checks the references of skipped text (as [`decode`] would) without building anything.
-pub(crate) fn check_refs(raw: &str) -> Result<(), ParseErrorKind> {
+fn check_refs(raw: &str) -> Result<(), ParseErrorKind> {
     let bytes = raw.as_bytes();
     let mut from = 0;
     while let Some(i) = memchr::memchr(b'&', &bytes[from..]) {
