@@ -899,6 +899,28 @@ mod tests {
     }
 
     #[test]
+    fn namespace_names_write_back_verbatim() {
+        let doc = r#"<ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:g="urn>gt" xmlns:q='urn"q'>
+            <g:a/><q:b/></ClinicalDocument>"#;
+        let d = crate::parse(doc.as_bytes()).unwrap();
+        let uris: Vec<_> = d
+            .extensions
+            .iter()
+            .map(|e| e.name.namespace.clone())
+            .collect();
+        assert_eq!(uris, [Some("urn>gt".into()), Some("urn\"q".into())]);
+        for style in [crate::write::Style::Compact, crate::write::Style::Pretty] {
+            let xml = d.to_xml(style);
+            assert_eq!(crate::parse(xml.as_bytes()).unwrap(), d, "{xml}");
+        }
+        for bad in ["urn&amp;x", "urn\tx", "urn&#10;x"] {
+            let doc = format!(r#"<ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:x="{bad}"/>"#);
+            let e = crate::parse(doc.as_bytes()).unwrap_err();
+            assert!(e.to_string().contains("namespace names"), "{e}");
+        }
+    }
+
+    #[test]
     fn split_text_is_one_node() {
         let doc = r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><note>a<!-- c -->b<![CDATA[<c>]]>d<?p?>e<x/>f</note></ClinicalDocument>"#;
         let d = crate::parse(doc.as_bytes()).unwrap();

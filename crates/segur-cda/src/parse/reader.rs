@@ -271,9 +271,13 @@ impl<'a> Reader<'a> {
                 Some(b':') => &a.name[6..],
                 Some(_) => continue,
             };
-            if a.value.contains('&') {
+            // a plain value holds no reference and no tab or line break (which attribute-value
+            // normalisation would turn into spaces): namespace names stay borrowed
+            if !a.plain {
                 return Err(self.error(
-                    ParseErrorKind::Malformed("references in namespace names are not supported"),
+                    ParseErrorKind::Malformed(
+                        "references, tabs and line breaks in namespace names are not supported",
+                    ),
                     offset,
                 ));
             }

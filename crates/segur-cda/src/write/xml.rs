@@ -183,9 +183,7 @@ impl XmlOut {
         for uri in &uris {
             decls.push_str(" xmlns:");
             decls.push_str(&self.namespaces[uri]);
-            decls.push_str("=\"");
-            escape(&mut decls, uri, true);
-            decls.push('"');
+            namespace_name(&mut decls, uri);
         }
         let mut out = String::with_capacity(self.buf.len() + decls.len() + 40);
         out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -202,6 +200,31 @@ impl XmlOut {
     }
 }
 
+/// Writes `="uri"` for a namespace declaration. The parser reads namespace names without
+/// references (see `Reader::declare_namespaces`), so any name it accepted is written without
+/// one: `>` stays as is and a name holding `"` is quoted with `'`. Names no parser result can
+/// hold (with `&`, `<`, control characters or both quotes) are escaped as any attribute value.
+fn namespace_name(out: &mut String, uri: &str) {
+    let quote = if uri.contains('"') { '\'' } else { '"' };
+    let verbatim =
+        !uri.contains(['&', '<', quote]) && !uri.chars().any(|c| (c as u32) < 0x20 || not_xml(c));
+    out.push('=');
+    if verbatim {
+        out.push(quote);
+        out.push_str(uri);
+        out.push(quote);
+    } else {
+        out.push('"');
+        escape(out, uri, true);
+        out.push('"');
+    }
+}
+
+/// U+FFFE and U+FFFF, the non-control characters XML 1.0 cannot carry.
+fn not_xml(c: char) -> bool {
+    matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
 /// Escapes `s` into `out`. Characters XML 1.0 cannot carry (C0 controls other than tab, line
 /// feed and carriage return, U+FFFE, U+FFFF) become U+FFFD; in attributes tab, line feed and
 /// carriage return are written as character references so that they survive normalisation.
@@ -216,7 +239,7 @@ pub(crate) fn escape(out: &mut String, s: &str, attribute: bool) {
             '\n' if attribute => out.push_str("&#10;"),
             '\r' => out.push_str("&#13;"),
             '\t' | '\n' => out.push(ch),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c if (c as u32) < 0x20 || not_xml(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
