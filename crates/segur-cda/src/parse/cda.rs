@@ -760,29 +760,32 @@ fn statement_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, st: &mut ClinicalStateme
     st.mood_code = r.attr("moodCode", o)?;
     st.negation_ind = r.attr("negationInd", o)?;
     st.id_attr = r.attr("ID", o)?;
-    while let Some(c) = r.next_child()? {
-        if c.is_hl7() && matches!(c.local, "entryRelationship" | "component") {
+    let mut next = r.next_child()?;
+    while let Some(c) = next {
+        next = if c.is_hl7() && matches!(c.local, "entryRelationship" | "component") {
             relationship_into(r, c, &mut st.relationships)?;
+            r.next_child()?
         } else {
-            statement_child(r, c, st)?;
-        }
+            statement_child(r, c, st)?
+        };
     }
     Ok(())
 }
 
+/// Parses a child of a statement; returns the next child.
 #[inline(never)]
 fn statement_child<'a>(
     r: &mut Reader<'a>,
     c: Start<'a>,
     st: &mut ClinicalStatement<'a>,
-) -> Res<()> {
+) -> Res<Option<Start<'a>>> {
     if !c.is_hl7() {
         tight(&mut st.extensions).push(r.capture(c)?);
-        return Ok(());
+        return r.next_child();
     }
     match c.local {
-        "templateId" => tight(&mut st.template_ids).push(ii(r, c)?),
-        "id" => tight(&mut st.ids).push(ii(r, c)?),
+        "templateId" => return ii_run(r, c, &mut st.template_ids),
+        "id" => return ii_run(r, c, &mut st.ids),
         "code" => code_fill(r, c, insert_default(&mut st.code))?,
         "text" => ed_fill(r, c, insert_default(&mut st.text))?,
         "statusCode" => code_fill(r, c, insert_default(&mut st.status_code))?,
@@ -806,7 +809,39 @@ fn statement_child<'a>(
         }
         _ => tight(&mut st.extensions).push(r.capture(c)?),
     }
-    Ok(())
+    r.next_child()
+}
+
+/// The longest run of identifiers [`ii_run`] collects before it allocates.
+const II_RUN: usize = 4;
+
+/// Parses `first` and the HL7 siblings of the same name that follow it as identifiers appended
+/// to `out`, allocating once for a run of up to [`II_RUN`] (templateIds come two or three in a
+/// row: growing the list one by one would reallocate); returns the next child.
+#[inline(never)]
+fn ii_run<'a>(
+    r: &mut Reader<'a>,
+    first: Start<'a>,
+    out: &mut Vec<Ii<'a>>,
+) -> Res<Option<Start<'a>>> {
+    let mut run: [Ii<'a>; II_RUN] = Default::default();
+    let mut n = 0;
+    let mut next = Some(first);
+    while let Some(c) = next
+        && c.is_hl7()
+        && c.local == first.local
+    {
+        if n == II_RUN {
+            out.extend(run.iter_mut().map(std::mem::take));
+            n = 0;
+        }
+        run[n] = ii(r, c)?;
+        n += 1;
+        next = r.next_child()?;
+    }
+    out.reserve_exact(n);
+    out.extend(run.iter_mut().take(n).map(std::mem::take));
+    Ok(next)
 }
 
 fn relationship_into<'a>(
@@ -877,6 +912,38 @@ mod tests {
         assert_eq!(names(&rel.extensions), ["other", "act"]);
         let xml = d.to_xml(crate::write::Style::Compact);
         assert_eq!(crate::parse(xml.as_bytes()).unwrap(), d);
+    }
+
+    #[test]
+    fn identifier_runs_keep_their_order() {
+        let tids: String = (1..=9)
+            .map(|i| format!(r#"<templateId root="1.{i}"/>"#))
+            .collect();
+        let doc = format!(
+            r#"<ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:x="urn:x"><component><structuredBody>
+            <component><section><entry><act>{tids}<id root="i.1"/><id root="i.2"/>
+            <x:templateId root="x"/><templateId root="1.10"/><code code="c"/><templateId root="1.11"/>
+            <templateId root="1.12"/></act></entry></section></component></structuredBody>
+            </component></ClinicalDocument>"#
+        );
+        let d = crate::parse(doc.as_bytes()).unwrap();
+        let st = d.sections()[0].entries[0].statement.as_ref().unwrap();
+        let roots: Vec<_> = st
+            .template_ids
+            .iter()
+            .map(|t| t.root.as_deref().unwrap())
+            .collect();
+        let want: Vec<String> = (1..=12).map(|i| format!("1.{i}")).collect();
+        assert_eq!(roots, want);
+        let ids: Vec<_> = st.ids.iter().map(|t| t.root.as_deref().unwrap()).collect();
+        assert_eq!(ids, ["i.1", "i.2"]);
+        assert_eq!(
+            st.ids.capacity(),
+            2,
+            "a short run is allocated once, exactly"
+        );
+        assert_eq!(st.extensions[0].name.local, "templateId");
+        assert_eq!(st.code.as_ref().unwrap().code.as_deref(), Some("c"));
     }
 
     #[test]

@@ -85,8 +85,11 @@ pub(crate) struct Reader<'a> {
     elements: usize,
     /// The attributes of the current start tag (copied out of the tokenizer).
     attrs: Vec<RawAttr<'a>>,
-    /// The open elements of [`Self::capture`], kept between calls (no allocation per call).
-    capture_stack: Vec<Element<'a>>,
+    /// The open elements of [`Self::capture`], each with the index of its first child in
+    /// `capture_nodes`; both kept between calls (no allocation per call).
+    capture_stack: Vec<(Element<'a>, usize)>,
+    /// The children of the elements of `capture_stack`, in document order.
+    capture_nodes: Vec<Node<'a>>,
 }
 
 impl<'a> Reader<'a> {
@@ -102,6 +105,7 @@ impl<'a> Reader<'a> {
             elements: 0,
             attrs: Vec::with_capacity(16),
             capture_stack: Vec::new(),
+            capture_nodes: Vec::new(),
         }
     }
 
@@ -458,44 +462,48 @@ impl<'a> Reader<'a> {
     }
 
     /// The current element as a generic [`Element`] (attributes resolved, namespace declarations
-    /// dropped, blank text dropped); consumes it.
+    /// dropped, blank text dropped); consumes it. The children of the open elements gather in
+    /// one list and move to their element at its end tag: each list of children is allocated
+    /// once, at its exact size.
     pub(crate) fn capture(&mut self, start: Start<'a>) -> Result<Element<'a>, Box<ParseError>> {
         let target = self.open.len() - 1;
         let mut stack = std::mem::take(&mut self.capture_stack);
+        let mut nodes = std::mem::take(&mut self.capture_nodes);
         stack.clear();
-        stack.push(self.generic_start(start)?);
+        nodes.clear();
+        stack.push((self.generic_start(start)?, 0));
         loop {
             // layout is dropped anyway (see `is_blank` below)
             match self.read_item(true)? {
                 Item::Child(s) => {
                     let e = self.generic_start(s)?;
-                    stack.push(e);
+                    stack.push((e, nodes.len()));
                 }
                 Item::Text(t) if is_blank(t.raw) => {}
                 Item::Text(t) => {
+                    let Some((top, first)) = stack.last() else {
+                        continue;
+                    };
                     // an `observationMedia` value: see `text_content`
-                    let base64 = stack
-                        .last()
-                        .is_some_and(|e| e.attr("representation") == Some("B64"));
+                    let base64 = top.attr("representation") == Some("B64");
                     let t = self.text_content(t, base64)?;
-                    if let Some(top) = stack.last_mut() {
-                        // text split by a comment, a PI or a CDATA section is one text node (as
-                        // it is once written back)
-                        match top.children.last_mut() {
-                            Some(Node::Text(prev)) => prev.to_mut().push_str(&t),
-                            _ => tight(&mut top.children).push(Node::Text(t)),
-                        }
+                    // text split by a comment, a PI or a CDATA section is one text node (as it
+                    // is once written back)
+                    let own = nodes.len() > *first;
+                    match nodes.last_mut() {
+                        Some(Node::Text(prev)) if own => prev.to_mut().push_str(&t),
+                        _ => nodes.push(Node::Text(t)),
                     }
                 }
                 Item::End(_) => {
-                    let done = stack.pop().expect("capture stack is not empty");
+                    let (mut done, first) = stack.pop().expect("capture stack is not empty");
+                    done.children = nodes.drain(first..).collect();
                     if self.open.len() == target {
                         self.capture_stack = stack;
+                        self.capture_nodes = nodes;
                         return Ok(done);
                     }
-                    if let Some(parent) = stack.last_mut() {
-                        tight(&mut parent.children).push(Node::Element(done));
-                    }
+                    nodes.push(Node::Element(done));
                 }
             }
         }
