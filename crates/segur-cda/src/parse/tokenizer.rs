@@ -87,19 +87,10 @@ const CLASS: [u8; 256] = {
 /// `:`, not at its end.
 #[inline]
 fn scan_name(bytes: &[u8], start: usize) -> Result<(usize, usize), &'static str> {
-    // the name bytes eight at a time (most names end in their first or second word), then a
-    // look at what stopped them
+    // a tight loop over name bytes, then a look at what stopped it
     let run = |from: usize| {
-        let mut p = from;
-        while let Some(word) = bytes.get(p..p + 8) {
-            let stops = name_stops(<[u8; 8]>::try_from(word).map_or(0, u64::from_le_bytes));
-            if stops != 0 {
-                return p + (stops.trailing_zeros() / 8) as usize;
-            }
-            p += 8;
-        }
-        bytes.get(p..).map_or(p, |rest| {
-            p + rest
+        bytes.get(from..).map_or(from, |rest| {
+            from + rest
                 .iter()
                 .position(|&b| CLASS[usize::from(b)] != NAME)
                 .unwrap_or(rest.len())
@@ -201,25 +192,6 @@ const fn exactly_below(v: u64, n: u8) -> u64 {
 #[inline]
 const fn exactly_equal(v: u64, b: u8) -> u64 {
     exactly_below(v ^ splat(b), 1)
-}
-
-/// The high bit of each byte of `v` in `lo..=hi` (`hi` < 0x80), exact for every byte.
-#[inline(always)]
-const fn exactly_within(v: u64, lo: u8, hi: u8) -> u64 {
-    exactly_below(v, hi + 1) & !exactly_below(v, lo)
-}
-
-/// The high bit of each byte of `v` that does not continue a name (whose [`CLASS`] is not
-/// `NAME`), exact for every byte: controls, space and ASCII punctuation other than `-`, `.` and
-/// `_`.
-#[inline(always)]
-const fn name_stops(v: u64) -> u64 {
-    exactly_below(v, b'-')
-        | exactly_equal(v, b'/')
-        | exactly_within(v, b':', b'@')
-        | exactly_within(v, b'[', b'^')
-        | exactly_equal(v, b'`')
-        | exactly_within(v, b'{', b'~')
 }
 
 /// The offset of the first character XML forbids in `bytes` (see [`forbidden_char`]), eight
@@ -874,25 +846,6 @@ mod tests {
         };
         t.expected_end = Some((name, 1));
         assert!(matches!(t.next(false), Ok(Token::End { name: n, .. }) if n == name));
-    }
-
-    #[test]
-    fn name_stops_agree_with_the_byte_classes() {
-        for b in 0..=255u8 {
-            for at in 0..8 {
-                let mut word = [b'a'; 8];
-                word[at] = b;
-                let stops = name_stops(u64::from_le_bytes(word));
-                let want = if CLASS[usize::from(b)] == NAME {
-                    0
-                } else {
-                    0x80 << (8 * at)
-                };
-                assert_eq!(stops, want, "byte {b:#x} at {at}");
-            }
-        }
-        // every byte flagged, not only the first
-        assert_eq!(name_stops(u64::from_le_bytes(*b" /:@[^`~")), HI);
     }
 
     #[test]
