@@ -256,9 +256,13 @@ fn name<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Name<'a>> {
         null_flavor: r.attr("nullFlavor", s.offset)?,
         parts: Vec::new(),
     };
+    let mut parts = Gather::<NamePart<'a>, 4>::new();
     loop {
         match r.next_item()? {
-            Item::End(_) => return Ok(n),
+            Item::End(_) => {
+                parts.flush(&mut n.parts);
+                return Ok(n);
+            }
             Item::Child(c) => {
                 let kind = match (c.is_hl7(), c.local) {
                     (true, "family") => NamePartKind::Family,
@@ -273,19 +277,25 @@ fn name<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Name<'a>> {
                 };
                 let qualifier = r.attr("qualifier", c.offset)?;
                 let value = r.text()?;
-                tight(&mut n.parts).push(NamePart {
-                    kind,
-                    value,
-                    qualifier,
-                });
+                parts.push(
+                    &mut n.parts,
+                    NamePart {
+                        kind,
+                        value,
+                        qualifier,
+                    },
+                );
             }
             Item::Text(t) if !is_blank(t.raw) => {
                 let t = r.text_content(t, false)?;
-                tight(&mut n.parts).push(NamePart {
-                    kind: NamePartKind::Text,
-                    value: trim_cow(t),
-                    qualifier: None,
-                });
+                parts.push(
+                    &mut n.parts,
+                    NamePart {
+                        kind: NamePartKind::Text,
+                        value: trim_cow(t),
+                        qualifier: None,
+                    },
+                );
             }
             Item::Text(_) => {}
         }
@@ -305,16 +315,18 @@ fn addr<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Addr<'a>> {
         null_flavor: r.attr("nullFlavor", s.offset)?,
         parts: Vec::new(),
     };
+    let mut parts = Gather::<AddrPart<'a>, 6>::new();
     loop {
         match r.next_item()? {
-            Item::End(_) => return Ok(a),
+            Item::End(_) => {
+                parts.flush(&mut a.parts);
+                return Ok(a);
+            }
             Item::Child(c) => {
                 if c.is_hl7() && c.local != "useablePeriod" {
                     let value = r.text()?;
-                    tight(&mut a.parts).push(AddrPart {
-                        name: Some(Cow::Borrowed(c.local)),
-                        value,
-                    });
+                    let name = Some(Cow::Borrowed(c.local));
+                    parts.push(&mut a.parts, AddrPart { name, value });
                 } else {
                     r.skip()?;
                 }
@@ -322,10 +334,8 @@ fn addr<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Addr<'a>> {
             Item::Text(t) => {
                 if !is_blank(t.raw) {
                     let t = r.text_content(t, false)?;
-                    tight(&mut a.parts).push(AddrPart {
-                        name: None,
-                        value: trim_cow(t),
-                    });
+                    let value = trim_cow(t);
+                    parts.push(&mut a.parts, AddrPart { name: None, value });
                 }
             }
         }
@@ -812,36 +822,68 @@ fn statement_child<'a>(
     r.next_child()
 }
 
-/// The longest run of identifiers [`ii_run`] collects before it allocates.
-const II_RUN: usize = 4;
-
 /// Parses `first` and the HL7 siblings of the same name that follow it as identifiers appended
-/// to `out`, allocating once for a run of up to [`II_RUN`] (templateIds come two or three in a
-/// row: growing the list one by one would reallocate); returns the next child.
+/// to `out`, gathered first (templateIds come two or three in a row); returns the next child.
 #[inline(never)]
 fn ii_run<'a>(
     r: &mut Reader<'a>,
     first: Start<'a>,
     out: &mut Vec<Ii<'a>>,
 ) -> Res<Option<Start<'a>>> {
-    let mut run: [Ii<'a>; II_RUN] = Default::default();
-    let mut n = 0;
+    let mut run = Gather::<Ii<'a>, 4>::new();
     let mut next = Some(first);
     while let Some(c) = next
         && c.is_hl7()
         && c.local == first.local
     {
-        if n == II_RUN {
-            out.extend(run.iter_mut().map(std::mem::take));
-            n = 0;
-        }
-        run[n] = ii(r, c)?;
-        n += 1;
+        run.push(out, ii(r, c)?);
         next = r.next_child()?;
     }
-    out.reserve_exact(n);
-    out.extend(run.iter_mut().take(n).map(std::mem::take));
+    run.flush(out);
     Ok(next)
+}
+
+/// Items gathered on the stack, `N` at most, before they are appended to their list: a list
+/// of up to `N` items is allocated once, at its exact size, instead of growing item by item.
+struct Gather<T, const N: usize> {
+    items: [Option<T>; N],
+    len: usize,
+}
+
+impl<T, const N: usize> Gather<T, N> {
+    fn new() -> Self {
+        Self {
+            items: std::array::from_fn(|_| None),
+            len: 0,
+        }
+    }
+
+    /// Gathers `item`, first appending the gathered items to `out` when there is no room.
+    #[inline]
+    fn push(&mut self, out: &mut Vec<T>, item: T) {
+        if self.len == N {
+            self.flush(out);
+        }
+        self.items[self.len] = Some(item);
+        self.len += 1;
+    }
+
+    /// Appends the gathered items to `out`: exactly sized when `out` was empty, with the usual
+    /// amortised growth otherwise.
+    fn flush(&mut self, out: &mut Vec<T>) {
+        if out.is_empty() {
+            out.reserve_exact(self.len);
+        } else {
+            out.reserve(self.len);
+        }
+        out.extend(
+            self.items
+                .iter_mut()
+                .take(self.len)
+                .filter_map(Option::take),
+        );
+        self.len = 0;
+    }
 }
 
 fn relationship_into<'a>(
