@@ -143,33 +143,29 @@ fn value_attr<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Option<Cow<'a, str>>>
 }
 
 fn ii<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Ii<'a>> {
-    let o = s.offset;
-    let mut id = Ii {
-        root: r.attr("root", o)?,
-        extension: r.attr("extension", o)?,
-        null_flavor: r.attr("nullFlavor", o)?,
-        more: None,
-    };
-    let authority = r.attr("assigningAuthorityName", o)?;
-    let displayable = r.attr("displayable", o)?;
-    if authority.is_some() || displayable.is_some() {
-        let more = id.more_mut();
-        (more.assigning_authority_name, more.displayable) = (authority, displayable);
-    }
+    let mut id = Ii::default();
+    r.fill_attrs(s.offset, &mut id, |id, name| match name {
+        "root" => Some(&mut id.root),
+        "extension" => Some(&mut id.extension),
+        "nullFlavor" => Some(&mut id.null_flavor),
+        "assigningAuthorityName" => Some(&mut id.more_mut().assigning_authority_name),
+        "displayable" => Some(&mut id.more_mut().displayable),
+        _ => None,
+    })?;
     r.skip()?;
     Ok(id)
 }
 
 fn code_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, c: &mut Code<'a>) -> Res<()> {
-    let o = s.offset;
-    c.code = r.attr("code", o)?;
-    c.code_system = r.attr("codeSystem", o)?;
-    c.code_system_name = r.attr("codeSystemName", o)?;
-    if let Some(version) = r.attr("codeSystemVersion", o)? {
-        c.more_mut().code_system_version = Some(version);
-    }
-    c.display_name = r.attr("displayName", o)?;
-    c.null_flavor = r.attr("nullFlavor", o)?;
+    r.fill_attrs(s.offset, c, |c, name| match name {
+        "code" => Some(&mut c.code),
+        "codeSystem" => Some(&mut c.code_system),
+        "codeSystemName" => Some(&mut c.code_system_name),
+        "codeSystemVersion" => Some(&mut c.more_mut().code_system_version),
+        "displayName" => Some(&mut c.display_name),
+        "nullFlavor" => Some(&mut c.null_flavor),
+        _ => None,
+    })?;
     while let Some(e) = r.next_child()? {
         match (e.is_hl7(), e.local) {
             (true, "originalText") => {
@@ -198,16 +194,14 @@ fn qualifier_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, q: &mut Qualifier<'a>) -
 }
 
 fn ed_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, e: &mut Ed<'a>) -> Res<()> {
-    let o = s.offset;
-    e.media_type = r.attr("mediaType", o)?;
-    e.representation = r.attr("representation", o)?;
-    let compression = r.attr("compression", o)?;
-    let language = r.attr("language", o)?;
-    let null_flavor = r.attr("nullFlavor", o)?;
-    if compression.is_some() || language.is_some() || null_flavor.is_some() {
-        let more = e.more_mut();
-        (more.compression, more.language, more.null_flavor) = (compression, language, null_flavor);
-    }
+    r.fill_attrs(s.offset, e, |e, name| match name {
+        "mediaType" => Some(&mut e.media_type),
+        "representation" => Some(&mut e.representation),
+        "compression" => Some(&mut e.more_mut().compression),
+        "language" => Some(&mut e.more_mut().language),
+        "nullFlavor" => Some(&mut e.more_mut().null_flavor),
+        _ => None,
+    })?;
     let mut content: Option<Cow<'a, str>> = None;
     loop {
         match r.next_item()? {
@@ -237,8 +231,11 @@ fn ed_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, e: &mut Ed<'a>) -> Res<()> {
 fn time_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, t: &mut Time<'a>) -> Res<()> {
     let o = s.offset;
     t.xsi_type = r.xsi_type(o)?;
-    t.value = r.attr("value", o)?;
-    t.null_flavor = r.attr("nullFlavor", o)?;
+    r.fill_attrs(o, t, |t, name| match name {
+        "value" => Some(&mut t.value),
+        "nullFlavor" => Some(&mut t.null_flavor),
+        _ => None,
+    })?;
     while let Some(e) = r.next_child()? {
         match (e.is_hl7(), e.local) {
             (true, "low") => time_fill(r, e, insert_default::<Box<Time<'a>>>(&mut t.low))?,
@@ -354,8 +351,11 @@ fn telecom<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Telecom<'a>> {
 
 fn participation_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, p: &mut Participation<'a>) -> Res<()> {
     p.tag = Cow::Borrowed(s.local);
-    p.type_code = r.attr("typeCode", s.offset)?;
-    p.context_control_code = r.attr("contextControlCode", s.offset)?;
+    r.fill_attrs(s.offset, p, |p, name| match name {
+        "typeCode" => Some(&mut p.type_code),
+        "contextControlCode" => Some(&mut p.context_control_code),
+        _ => None,
+    })?;
     while let Some(c) = r.next_child()? {
         if !c.is_hl7() {
             push_keeping_last(&mut p.extensions, r.capture(c)?, is_extra_role);
@@ -746,8 +746,11 @@ fn section_child<'a>(r: &mut Reader<'a>, c: Start<'a>, sec: &mut Section<'a>) ->
 
 fn entry_into<'a>(r: &mut Reader<'a>, s: Start<'a>, out: &mut Vec<Entry<'a>>) -> Res<()> {
     let e = push_default(out);
-    e.type_code = r.attr("typeCode", s.offset)?;
-    e.context_conduction_ind = r.attr("contextConductionInd", s.offset)?;
+    r.fill_attrs(s.offset, e, |e, name| match name {
+        "typeCode" => Some(&mut e.type_code),
+        "contextConductionInd" => Some(&mut e.context_conduction_ind),
+        _ => None,
+    })?;
     while let Some(c) = r.next_child()? {
         if c.is_hl7() && e.statement.is_none() && is_statement_element(c.local) {
             statement_fill(
@@ -764,12 +767,14 @@ fn entry_into<'a>(r: &mut Reader<'a>, s: Start<'a>, out: &mut Vec<Entry<'a>>) ->
 }
 
 fn statement_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, st: &mut ClinicalStatement<'a>) -> Res<()> {
-    let o = s.offset;
     st.kind = StatementKind::from_local_name(s.local);
-    st.class_code = r.attr("classCode", o)?;
-    st.mood_code = r.attr("moodCode", o)?;
-    st.negation_ind = r.attr("negationInd", o)?;
-    st.id_attr = r.attr("ID", o)?;
+    r.fill_attrs(s.offset, st, |st, name| match name {
+        "classCode" => Some(&mut st.class_code),
+        "moodCode" => Some(&mut st.mood_code),
+        "negationInd" => Some(&mut st.negation_ind),
+        "ID" => Some(&mut st.id_attr),
+        _ => None,
+    })?;
     let mut next = r.next_child()?;
     while let Some(c) = next {
         next = if c.is_hl7() && matches!(c.local, "entryRelationship" | "component") {
@@ -894,10 +899,13 @@ fn relationship_into<'a>(
     let o = s.offset;
     let rel = push_default(out);
     rel.tag = Cow::Borrowed(s.local);
-    rel.type_code = r.attr("typeCode", o)?;
-    rel.inversion_ind = r.attr("inversionInd", o)?;
-    rel.context_conduction_ind = r.attr("contextConductionInd", o)?;
-    rel.negation_ind = r.attr("negationInd", o)?;
+    r.fill_attrs(o, rel, |rel, name| match name {
+        "typeCode" => Some(&mut rel.type_code),
+        "inversionInd" => Some(&mut rel.inversion_ind),
+        "contextConductionInd" => Some(&mut rel.context_conduction_ind),
+        "negationInd" => Some(&mut rel.negation_ind),
+        _ => None,
+    })?;
     while let Some(c) = r.next_child()? {
         if c.is_hl7() && rel.statement.is_none() && is_statement_element(c.local) {
             statement_fill(

@@ -411,6 +411,25 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Fills `target` from the unprefixed attributes of the current start tag in one pass:
+    /// `slot` maps an attribute name to the field it fills (or to none). Each value is decoded
+    /// only when it has a field. The fields are expected empty: absent attributes leave them
+    /// as they are.
+    #[inline(always)]
+    pub(crate) fn fill_attrs<T>(
+        &self,
+        offset: usize,
+        target: &mut T,
+        slot: for<'t> fn(&'t mut T, &str) -> Option<&'t mut Option<Cow<'a, str>>>,
+    ) -> Result<(), Box<ParseError>> {
+        for a in &self.attrs {
+            if let Some(field) = slot(target, a.name) {
+                *field = Some(attr_value(a).map_err(|k| self.error(k, offset))?);
+            }
+        }
+        Ok(())
+    }
+
     /// The resolved `xsi:type` of the current start tag.
     pub(crate) fn xsi_type(&self, offset: usize) -> Result<Option<QName<'a>>, Box<ParseError>> {
         for a in &self.attrs {
