@@ -85,7 +85,7 @@ const CLASS: [u8; 256] = {
 /// prefix (0 without prefix). Checks it is non-empty,
 /// holds no forbidden ASCII, does not start with a digit, `-`, `.` or `:`, and has at most one
 /// `:`, not at its end.
-#[inline(always)]
+#[inline]
 fn scan_name(bytes: &[u8], start: usize) -> Result<(usize, usize), &'static str> {
     // a tight loop over name bytes, then a look at what stopped it
     let run = |from: usize| {
