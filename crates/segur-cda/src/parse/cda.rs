@@ -799,8 +799,8 @@ fn statement_child<'a>(
         return r.next_child();
     }
     match c.local {
-        "templateId" => return ii_run(r, c, &mut st.template_ids),
-        "id" => return ii_run(r, c, &mut st.ids),
+        "templateId" => return run(r, c, &mut st.template_ids, ii),
+        "id" => return run(r, c, &mut st.ids, ii),
         "code" => code_fill(r, c, insert_default(&mut st.code))?,
         "text" => ed_fill(r, c, insert_default(&mut st.text))?,
         "statusCode" => code_fill(r, c, insert_default(&mut st.status_code))?,
@@ -809,10 +809,10 @@ fn statement_child<'a>(
         "priorityCode" => code_fill(r, c, insert_default::<Box<Code<'a>>>(&mut st.priority_code))?,
         "languageCode" => code_fill(r, c, insert_default::<Box<Code<'a>>>(&mut st.language_code))?,
         "routeCode" => code_fill(r, c, insert_default::<Box<Code<'a>>>(&mut st.route_code))?,
-        "interpretationCode" => code_fill(r, c, push_default(&mut st.interpretation_codes))?,
-        "methodCode" => code_fill(r, c, push_default(&mut st.method_codes))?,
-        "approachSiteCode" => code_fill(r, c, push_default(&mut st.approach_site_codes))?,
-        "targetSiteCode" => code_fill(r, c, push_default(&mut st.target_site_codes))?,
+        "interpretationCode" => return run(r, c, &mut st.interpretation_codes, code),
+        "methodCode" => return run(r, c, &mut st.method_codes, code),
+        "approachSiteCode" => return run(r, c, &mut st.approach_site_codes, code),
+        "targetSiteCode" => return run(r, c, &mut st.target_site_codes, code),
         "administrationUnitCode" => code_fill(
             r,
             c,
@@ -827,25 +827,34 @@ fn statement_child<'a>(
     r.next_child()
 }
 
-/// Parses `first` and the HL7 siblings of the same name that follow it as identifiers appended
-/// to `out`, gathered first (templateIds come two or three in a row); returns the next child.
+/// Parses `first` and the HL7 siblings of the same name that follow it with `one`, appending
+/// them to `out`, gathered first (templateIds come two or three in a row, target site codes
+/// two); returns the next child.
 #[inline(never)]
-fn ii_run<'a>(
+fn run<'a, T>(
     r: &mut Reader<'a>,
     first: Start<'a>,
-    out: &mut Vec<Ii<'a>>,
+    out: &mut Vec<T>,
+    one: fn(&mut Reader<'a>, Start<'a>) -> Res<T>,
 ) -> Res<Option<Start<'a>>> {
-    let mut run = Gather::<Ii<'a>, 4>::new();
+    let mut run = Gather::<T, 4>::new();
     let mut next = Some(first);
     while let Some(c) = next
         && c.is_hl7()
         && c.local == first.local
     {
-        run.push(out, ii(r, c)?);
+        run.push(out, one(r, c)?);
         next = r.next_child()?;
     }
     run.flush(out);
     Ok(next)
+}
+
+/// A code as a value (for [`run`]).
+fn code<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Code<'a>> {
+    let mut c = Code::default();
+    code_fill(r, s, &mut c)?;
+    Ok(c)
 }
 
 /// Items gathered on the stack, `N` at most, before they are appended to their list: a list
