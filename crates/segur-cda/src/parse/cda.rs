@@ -809,10 +809,10 @@ fn statement_child<'a>(
         "priorityCode" => code_fill(r, c, insert_default::<Box<Code<'a>>>(&mut st.priority_code))?,
         "languageCode" => code_fill(r, c, insert_default::<Box<Code<'a>>>(&mut st.language_code))?,
         "routeCode" => code_fill(r, c, insert_default::<Box<Code<'a>>>(&mut st.route_code))?,
-        "interpretationCode" => return run(r, c, &mut st.interpretation_codes, code),
-        "methodCode" => return run(r, c, &mut st.method_codes, code),
-        "approachSiteCode" => return run(r, c, &mut st.approach_site_codes, code),
-        "targetSiteCode" => return run(r, c, &mut st.target_site_codes, code),
+        "interpretationCode" => code_fill(r, c, push_default(&mut st.interpretation_codes))?,
+        "methodCode" => code_fill(r, c, push_default(&mut st.method_codes))?,
+        "approachSiteCode" => code_fill(r, c, push_default(&mut st.approach_site_codes))?,
+        "targetSiteCode" => code_fill(r, c, push_default(&mut st.target_site_codes))?,
         "administrationUnitCode" => code_fill(
             r,
             c,
@@ -828,8 +828,8 @@ fn statement_child<'a>(
 }
 
 /// Parses `first` and the HL7 siblings of the same name that follow it with `one`, appending
-/// them to `out`, gathered first (templateIds come two or three in a row, target site codes
-/// two); returns the next child.
+/// them to `out`, gathered first (templateIds come two or three in a row); returns the next
+/// child. Not for lists of mostly one item, which gathering only slows down.
 #[inline(never)]
 fn run<'a, T>(
     r: &mut Reader<'a>,
@@ -848,13 +848,6 @@ fn run<'a, T>(
     }
     run.flush(out);
     Ok(next)
-}
-
-/// A code as a value (for [`run`]).
-fn code<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Code<'a>> {
-    let mut c = Code::default();
-    code_fill(r, s, &mut c)?;
-    Ok(c)
 }
 
 /// Items gathered on the stack, `N` at most, before they are appended to their list: a list
