@@ -1040,6 +1040,35 @@ mod tests {
     }
 
     #[test]
+    fn names_in_no_namespace_under_a_prefixed_document_write_back() {
+        // HL7 under a prefix and no default namespace: unprefixed xsi:type values name types
+        // in no namespace, which the writer (whose default namespace is HL7) must undeclare
+        let doc = r#"<c:ClinicalDocument xmlns:c="urn:hl7-org:v3"
+            xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+            <c:effectiveTime xsi:type="IVL_TS"><c:low value="2024"/><c:ext/></c:effectiveTime>
+            <c:component><c:structuredBody><c:component><c:section><c:entry><c:observation>
+            <c:value xsi:type="PQ" value="1" c:unit="mm"><c:inner xsi:type="c:CD"/></c:value>
+            <c:value xsi:type="c:ST">t</c:value>
+            </c:observation></c:entry></c:section></c:component></c:structuredBody></c:component>
+            <local><typed xsi:type="c:PQ" c:a="1"/><c:hl7/></local>
+            </c:ClinicalDocument>"#;
+        let d = crate::parse(doc.as_bytes()).unwrap();
+        let time = d.effective_time.as_ref().unwrap();
+        assert_eq!(time.xsi_type.as_ref().unwrap().namespace, None);
+        let st = d.sections()[0].entries[0].statement.as_ref().unwrap();
+        assert_eq!(st.values[0].xsi_type.as_ref().unwrap().namespace, None);
+        assert_eq!(
+            st.values[0].attributes[1].name.namespace.as_deref(),
+            Some(crate::model::HL7_NS)
+        );
+        for style in [crate::write::Style::Compact, crate::write::Style::Pretty] {
+            let xml = d.to_xml(style);
+            assert!(xml.contains(r#"xmlns:hl7="urn:hl7-org:v3""#), "{xml}");
+            assert_eq!(crate::parse(xml.as_bytes()).unwrap(), d, "{xml}");
+        }
+    }
+
+    #[test]
     fn split_text_is_one_node() {
         let doc = r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><note>a<!-- c -->b<![CDATA[<c>]]>d<?p?>e<x/>f</note></ClinicalDocument>"#;
         let d = crate::parse(doc.as_bytes()).unwrap();

@@ -2,7 +2,7 @@
 
 use crate::model::{
     Addr, Body, ClinicalStatement, Code, ComponentOf, Consent, Device, Document, Ed, Element,
-    HealthCareFacility, Ii, InFulfillmentOf, Name, Node, Organization, ParentDocument,
+    HL7_NS, HealthCareFacility, Ii, InFulfillmentOf, Name, Node, Organization, ParentDocument,
     Participation, Patient, Person, Place, QName, RelatedDocument, Relationship, Role, Section,
     ServiceEvent, Telecom, Time, XSI_NS, is_extra_role, is_extra_statement,
 };
@@ -124,10 +124,16 @@ fn iis(w: &mut XmlOut, tag: &str, list: &[Ii<'_>]) {
 
 fn xsi_type(w: &mut XmlOut, t: Option<&QName<'_>>) {
     if let Some(t) = t {
-        let value = w.qualify(t.namespace.as_deref(), &t.local);
-        let name = w.qualify(Some(XSI_NS), "type");
+        let value = w.qname_value(t.namespace.as_deref(), &t.local);
+        let name = w.attr_name(Some(XSI_NS), "type");
         w.attr(&name, &value);
     }
+}
+
+/// Whether the default namespace inside an element with this `xsi:type` can stay `hl7_default`:
+/// an unprefixed type name means the default namespace, so a type in no namespace needs none.
+fn default_for_type(t: Option<&QName<'_>>, hl7_default: bool) -> bool {
+    hl7_default && t.is_none_or(|t| t.namespace.is_some())
 }
 
 fn code(w: &mut XmlOut, tag: &str, c: &Code<'_>) {
@@ -239,7 +245,8 @@ fn telecom(w: &mut XmlOut, t: &Telecom<'_>) {
 }
 
 fn time(w: &mut XmlOut, tag: &str, t: &Time<'_>) {
-    w.start(tag);
+    let hl7_default = default_for_type(t.xsi_type.as_ref(), w.hl7_default());
+    w.start_in(Some(HL7_NS), tag, hl7_default);
     xsi_type(w, t.xsi_type.as_ref());
     w.opt_attr("value", t.value.as_deref());
     w.opt_attr("nullFlavor", t.null_flavor.as_deref());
@@ -258,34 +265,21 @@ fn time(w: &mut XmlOut, tag: &str, t: &Time<'_>) {
     w.end();
 }
 
-/// A generic element: namespace-qualified name, `xsi:type`, attributes, children.
+/// A generic element: namespace-qualified name, `xsi:type`, attributes, children. Inside an
+/// element in no namespace the default namespace is undeclared, and an HL7 element declares it
+/// again.
 fn element(w: &mut XmlOut, e: &Element<'_>) {
-    element_in(w, e, true);
-}
-
-/// Writes a generic element; `hl7_default`: whether the default namespace in scope is HL7 (it
-/// is, except inside an element in no namespace).
-fn element_in(w: &mut XmlOut, e: &Element<'_>, hl7_default: bool) {
     let namespace = e.name.namespace.as_deref();
-    let tag = w.qualify(namespace, &e.name.local);
-    w.start(&tag);
-    // an element in no namespace undeclares the default namespace, and an HL7 element inside one
-    // declares it again
-    let children_hl7_default = match namespace {
-        None if hl7_default => {
-            w.attr("xmlns", "");
-            false
-        }
-        Some(crate::model::HL7_NS) if !hl7_default => {
-            w.attr("xmlns", crate::model::HL7_NS);
-            true
-        }
+    let hl7_default = match namespace {
         None => false,
-        Some(_) => hl7_default,
+        Some(HL7_NS) => true,
+        Some(_) => w.hl7_default(),
     };
+    let hl7_default = default_for_type(e.xsi_type.as_ref(), hl7_default);
+    w.start_in(namespace, &e.name.local, hl7_default);
     xsi_type(w, e.xsi_type.as_ref());
     for a in &e.attributes {
-        let n = w.qualify(a.name.namespace.as_deref(), &a.name.local);
+        let n = w.attr_name(a.name.namespace.as_deref(), &a.name.local);
         w.attr(&n, &a.value);
     }
     if e.children.iter().any(|c| matches!(c, Node::Text(_))) {
@@ -293,7 +287,7 @@ fn element_in(w: &mut XmlOut, e: &Element<'_>, hl7_default: bool) {
     }
     for c in &e.children {
         match c {
-            Node::Element(child) => element_in(w, child, children_hl7_default),
+            Node::Element(child) => element(w, child),
             Node::Text(t) => w.text(t),
         }
     }
@@ -355,7 +349,7 @@ fn entity_tags(role_tag: &str) -> (&'static str, &'static str) {
 /// Role children the model keeps as extensions, in schema order relative to the typed ones:
 /// rank 0 goes before the entities, 1 between the person and the organization, 2 after.
 fn role_extension_rank(e: &Element<'_>) -> u8 {
-    if e.name.namespace.as_deref() != Some(crate::model::HL7_NS) {
+    if e.name.namespace.as_deref() != Some(HL7_NS) {
         return 2;
     }
     match e.name.local.as_ref() {
@@ -721,7 +715,7 @@ fn section(w: &mut XmlOut, s: &Section<'_>) {
         // The narrative is kept as written; its elements are in the HL7 namespace, so any prefix
         // it uses (`c:` in the auto-présentable files) is bound to that namespace here.
         for prefix in narrative_prefixes(&n.raw) {
-            w.attr(&format!("xmlns:{prefix}"), crate::model::HL7_NS);
+            w.attr(&format!("xmlns:{prefix}"), HL7_NS);
         }
         if !n.raw.is_empty() {
             w.raw(&n.raw);
@@ -857,7 +851,7 @@ const STATEMENT_ORDER: &[&str] = &[
 ];
 
 fn statement_rank(e: &QName<'_>) -> usize {
-    if e.namespace.as_deref() != Some(crate::model::HL7_NS) {
+    if e.namespace.as_deref() != Some(HL7_NS) {
         // extension elements (`lab:statusCode`, `pharm:...`, `sdtc:...`) follow the typed status
         // code; keep them right after it
         return STATEMENT_ORDER

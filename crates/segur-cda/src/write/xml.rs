@@ -23,8 +23,12 @@ pub(crate) struct XmlOut {
     depth: usize,
     /// The current start tag is still open (`<x a="b"` written, `>` not yet).
     open_tag: bool,
-    /// Per open element: the name and whether it holds text (mixed content is never indented).
-    stack: Vec<(String, bool)>,
+    /// Per open element: the name, whether it holds text (mixed content is never indented) and
+    /// whether the default namespace inside it is HL7 (it is, except inside an element in no
+    /// namespace or one whose `xsi:type` names a type in no namespace).
+    stack: Vec<(String, bool, bool)>,
+    /// Whether the `hl7` prefix was used (for HL7 names where the default namespace is not HL7).
+    hl7_prefix: bool,
     /// Namespaces used so far (URI → prefix), declared on the root element at the end.
     namespaces: BTreeMap<String, String>,
     /// Order of first use of the namespaces, for deterministic declarations.
@@ -39,6 +43,7 @@ impl XmlOut {
             depth: 0,
             open_tag: false,
             stack: Vec::new(),
+            hl7_prefix: false,
             namespaces: BTreeMap::new(),
             ns_order: Vec::new(),
         }
@@ -61,12 +66,44 @@ impl XmlOut {
         Some(prefix)
     }
 
-    /// The qualified name for an element or attribute in `namespace` (`None`: no namespace; for
-    /// elements that means HL7).
-    pub(crate) fn qualify(&mut self, namespace: Option<&str>, local: &str) -> String {
-        match namespace.and_then(|ns| self.prefix(ns)) {
+    /// Whether the default namespace in scope is HL7.
+    pub(crate) fn hl7_default(&self) -> bool {
+        self.stack.last().is_none_or(|e| e.2)
+    }
+
+    /// `local` with the prefix of `namespace`: the `hl7` prefix for HL7.
+    fn prefixed(&mut self, namespace: &str, local: &str) -> String {
+        match self.prefix(namespace) {
             Some(p) => format!("{p}:{local}"),
+            None => {
+                self.hl7_prefix = true;
+                format!("hl7:{local}")
+            }
+        }
+    }
+
+    /// The qualified name of an attribute in `namespace` (`None`: no namespace).
+    pub(crate) fn attr_name(&mut self, namespace: Option<&str>, local: &str) -> String {
+        match namespace {
             None => local.to_owned(),
+            Some(ns) => self.prefixed(ns, local),
+        }
+    }
+
+    /// A QName as an attribute value (`xsi:type`), read against the default namespace of the
+    /// element just opened: unprefixed in that namespace. The caller opens an element whose
+    /// default namespace is none for a name in no namespace (see [`XmlOut::start_in`]).
+    pub(crate) fn qname_value(&mut self, namespace: Option<&str>, local: &str) -> String {
+        match namespace {
+            None => {
+                debug_assert!(
+                    !self.hl7_default(),
+                    "a QName in no namespace needs no default"
+                );
+                local.to_owned()
+            }
+            Some(HL7_NS) if self.hl7_default() => local.to_owned(),
+            Some(ns) => self.prefixed(ns, local),
         }
     }
 
@@ -78,7 +115,7 @@ impl XmlOut {
     }
 
     fn newline_indent(&mut self) {
-        if self.style == Style::Pretty && !self.stack.last().is_some_and(|(_, text)| *text) {
+        if self.style == Style::Pretty && !self.stack.last().is_some_and(|(_, text, _)| *text) {
             self.buf.push('\n');
             for _ in 0..self.depth {
                 self.buf.push_str("  ");
@@ -86,17 +123,40 @@ impl XmlOut {
         }
     }
 
-    /// Opens `<name`; attributes follow with [`XmlOut::attr`].
-    pub(crate) fn start(&mut self, name: &str) {
+    /// Opens the HL7 element `<local`; attributes follow with [`XmlOut::attr`].
+    pub(crate) fn start(&mut self, local: &str) {
+        let hl7_default = self.hl7_default();
+        self.start_in(Some(HL7_NS), local, hl7_default);
+    }
+
+    /// Opens an element in `namespace` (`None`: no namespace) inside which the default
+    /// namespace is HL7 (`hl7_default`) or none, declaring the change of default on it. An
+    /// element in no namespace needs `hl7_default` false.
+    pub(crate) fn start_in(&mut self, namespace: Option<&str>, local: &str, hl7_default: bool) {
+        debug_assert!(
+            namespace.is_some() || !hl7_default,
+            "no namespace under a default one"
+        );
+        let name = match namespace {
+            None => local.to_owned(),
+            Some(HL7_NS) if hl7_default => local.to_owned(),
+            Some(ns) => self.prefixed(ns, local),
+        };
+        let declare = (hl7_default != self.hl7_default()).then_some(hl7_default);
         self.close_open_tag();
         if !(self.buf.is_empty() && self.stack.is_empty()) {
             self.newline_indent();
         }
         self.buf.push('<');
-        self.buf.push_str(name);
+        self.buf.push_str(&name);
         self.open_tag = true;
-        self.stack.push((name.to_owned(), false));
+        self.stack.push((name, false, hl7_default));
         self.depth += 1;
+        match declare {
+            Some(true) => self.attr("xmlns", HL7_NS),
+            Some(false) => self.attr("xmlns", ""),
+            None => {}
+        }
     }
 
     /// Adds an attribute to the start tag just opened.
@@ -144,7 +204,7 @@ impl XmlOut {
 
     /// Closes the current element.
     pub(crate) fn end(&mut self) {
-        let Some((name, text)) = self.stack.pop() else {
+        let Some((name, text, _)) = self.stack.pop() else {
             return;
         };
         self.depth -= 1;
@@ -175,6 +235,9 @@ impl XmlOut {
             self.end();
         }
         let mut decls = String::from(" xmlns=\"urn:hl7-org:v3\"");
+        if self.hl7_prefix {
+            decls.push_str(" xmlns:hl7=\"urn:hl7-org:v3\"");
+        }
         let mut uris = self.ns_order.clone();
         if !uris.iter().any(|u| u == XSI_NS) {
             uris.insert(0, XSI_NS.to_owned());
@@ -298,7 +361,8 @@ mod tests {
         assert_eq!(w.prefix("urn:x").as_deref(), Some("ns1"));
         assert_eq!(w.prefix(SDTC_NS).as_deref(), Some("sdtc"));
         assert_eq!(w.prefix("urn:x").as_deref(), Some("ns1"));
-        assert_eq!(w.qualify(Some("urn:y"), "e"), "ns3:e");
-        assert_eq!(w.qualify(None, "e"), "e");
+        assert_eq!(w.attr_name(Some("urn:y"), "e"), "ns3:e");
+        assert_eq!(w.attr_name(None, "e"), "e");
+        assert_eq!(w.attr_name(Some(HL7_NS), "e"), "hl7:e");
     }
 }
