@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::reader::{Item, Reader, Start, is_blank, tight};
+use super::reader::{Item, Reader, Start, TextItem, is_blank, tight};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::model::{
     Addr, AddrPart, Body, ClinicalStatement, Code, ComponentOf, Consent, Device, Document, Ed,
@@ -254,9 +254,18 @@ fn name<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Name<'a>> {
         parts: Vec::new(),
     };
     let mut parts = Gather::<NamePart<'a>, 4>::new();
+    let mut text = None;
+    let text_part = |value| NamePart {
+        kind: NamePartKind::Text,
+        value,
+        qualifier: None,
+    };
     loop {
         match r.next_item()? {
             Item::End(_) => {
+                if let Some(value) = take_text(&mut text) {
+                    parts.push(&mut n.parts, text_part(value));
+                }
                 parts.flush(&mut n.parts);
                 return Ok(n);
             }
@@ -272,6 +281,9 @@ fn name<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Name<'a>> {
                         continue;
                     }
                 };
+                if let Some(value) = take_text(&mut text) {
+                    parts.push(&mut n.parts, text_part(value));
+                }
                 let qualifier = r.attr("qualifier", c.offset)?;
                 let value = r.text()?;
                 parts.push(
@@ -283,20 +295,26 @@ fn name<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Name<'a>> {
                     },
                 );
             }
-            Item::Text(t) if !is_blank(t.raw) => {
-                let t = r.text_content(t, false)?;
-                parts.push(
-                    &mut n.parts,
-                    NamePart {
-                        kind: NamePartKind::Text,
-                        value: trim_cow(t),
-                        qualifier: None,
-                    },
-                );
-            }
-            Item::Text(_) => {}
+            Item::Text(t) => add_text(r, &mut text, t)?,
         }
     }
+}
+
+/// Adds text inside a name or an address to the text gathered since the last part: text on
+/// both sides of a comment or of a skipped child is one part, as it is once written back.
+fn add_text<'a>(r: &Reader<'a>, text: &mut Option<Cow<'a, str>>, t: TextItem<'a>) -> Res<()> {
+    match text {
+        // leading blanks are trimmed anyway
+        None if is_blank(t.raw) => {}
+        None => *text = Some(r.text_content(t, false)?),
+        Some(prev) => prev.to_mut().push_str(&r.text_content(t, false)?),
+    }
+    Ok(())
+}
+
+/// The text gathered since the last part, trimmed (none when blank).
+fn take_text<'a>(text: &mut Option<Cow<'a, str>>) -> Option<Cow<'a, str>> {
+    text.take().filter(|t| !is_blank(t)).map(trim_cow)
 }
 
 fn trim_cow(t: Cow<'_, str>) -> Cow<'_, str> {
@@ -313,28 +331,28 @@ fn addr<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Addr<'a>> {
         parts: Vec::new(),
     };
     let mut parts = Gather::<AddrPart<'a>, 6>::new();
+    let mut text = None;
     loop {
         match r.next_item()? {
             Item::End(_) => {
+                if let Some(value) = take_text(&mut text) {
+                    parts.push(&mut a.parts, AddrPart { name: None, value });
+                }
                 parts.flush(&mut a.parts);
                 return Ok(a);
             }
-            Item::Child(c) => {
-                if c.is_hl7() && c.local != "useablePeriod" {
-                    let value = r.text()?;
-                    let name = Some(Cow::Borrowed(c.local));
-                    parts.push(&mut a.parts, AddrPart { name, value });
-                } else {
-                    r.skip()?;
-                }
-            }
-            Item::Text(t) => {
-                if !is_blank(t.raw) {
-                    let t = r.text_content(t, false)?;
-                    let value = trim_cow(t);
+            Item::Child(c) if c.is_hl7() && c.local != "useablePeriod" => {
+                if let Some(value) = take_text(&mut text) {
                     parts.push(&mut a.parts, AddrPart { name: None, value });
                 }
+                let value = r.text()?;
+                let name = Some(Cow::Borrowed(c.local));
+                parts.push(&mut a.parts, AddrPart { name, value });
             }
+            Item::Child(_) => {
+                r.skip()?;
+            }
+            Item::Text(t) => add_text(r, &mut text, t)?,
         }
     }
 }
@@ -1064,6 +1082,30 @@ mod tests {
         for style in [crate::write::Style::Compact, crate::write::Style::Pretty] {
             let xml = d.to_xml(style);
             assert!(xml.contains(r#"xmlns:hl7="urn:hl7-org:v3""#), "{xml}");
+            assert_eq!(crate::parse(xml.as_bytes()).unwrap(), d, "{xml}");
+        }
+    }
+
+    #[test]
+    fn name_and_address_text_split_by_markup_is_one_part() {
+        let doc = r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><recordTarget><patientRole>
+            <addr> 3 rue <!-- c --> X <x:skipped xmlns:x="urn:x"/>Y <city>Paris</city> <!-- c -->
+            </addr><patient><name>Dr<!-- c --> A<?pi?>B<unknown/>C <given>Ana</given>
+            <![CDATA[ D ]]><!-- c --> E</name></patient></patientRole></recordTarget>
+            </ClinicalDocument>"#;
+        let d = crate::parse(doc.as_bytes()).unwrap();
+        let role = d.record_targets[0].role.as_ref().unwrap();
+        let addr: Vec<_> = role.addrs[0]
+            .parts
+            .iter()
+            .map(|p| p.value.as_ref())
+            .collect();
+        assert_eq!(addr, ["3 rue  X Y", "Paris"]);
+        let name = &role.patient.as_ref().unwrap().names[0];
+        let parts: Vec<_> = name.parts.iter().map(|p| p.value.as_ref()).collect();
+        assert_eq!(parts, ["Dr ABC", "Ana", "D  E"]);
+        for style in [crate::write::Style::Compact, crate::write::Style::Pretty] {
+            let xml = d.to_xml(style);
             assert_eq!(crate::parse(xml.as_bytes()).unwrap(), d, "{xml}");
         }
     }
