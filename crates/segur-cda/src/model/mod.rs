@@ -50,5 +50,7 @@ use std::borrow::Cow;
 pub const HL7_NS: &str = "urn:hl7-org:v3";
 /// The XML Schema instance namespace (`xsi:type`).
 pub const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
+/// The XML namespace, always bound to the prefix `xml` (`xml:lang`, `xml:space`).
+pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 /// The HL7 SDTC extension namespace (`sdtc:`).
 pub const SDTC_NS: &str = "urn:hl7-org:sdtc";

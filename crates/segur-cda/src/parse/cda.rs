@@ -1111,6 +1111,16 @@ mod tests {
     }
 
     #[test]
+    fn the_xml_namespace_is_never_declared() {
+        let doc = r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><note xml:lang="fr">a</note>
+            </ClinicalDocument>"#;
+        let d = crate::parse(doc.as_bytes()).unwrap();
+        let xml = d.to_xml(crate::write::Style::Compact);
+        assert!(xml.contains(r#"<note xml:lang="fr">"#), "{xml}");
+        assert_eq!(crate::parse(xml.as_bytes()).unwrap(), d, "{xml}");
+    }
+
+    #[test]
     fn split_text_is_one_node() {
         let doc = r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><note>a<!-- c -->b<![CDATA[<c>]]>d<?p?>e<x/>f</note></ClinicalDocument>"#;
         let d = crate::parse(doc.as_bytes()).unwrap();

@@ -5,10 +5,9 @@ use std::borrow::Cow;
 
 use super::tokenizer::{FORBIDDEN_CHAR, RawAttr, Token, Tokenizer, find_forbidden_char};
 use crate::error::{Limit, ParseError, ParseErrorKind};
-use crate::model::{Attribute, Element, HL7_NS, Node, QName, XSI_NS};
+use crate::model::{Attribute, Element, HL7_NS, Node, QName, XML_NS, XSI_NS};
 use crate::parse::Limits;
 
-const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
 
 /// A namespace binding in scope.

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{HL7_NS, SDTC_NS, XSI_NS};
+use crate::model::{HL7_NS, SDTC_NS, XML_NS, XSI_NS};
 
 use super::Style;
 
@@ -53,6 +53,10 @@ impl XmlOut {
     pub(crate) fn prefix(&mut self, uri: &str) -> Option<String> {
         if uri == HL7_NS {
             return None;
+        }
+        // bound by XML itself, never declared
+        if uri == XML_NS {
+            return Some("xml".to_owned());
         }
         if let Some(p) = self.namespaces.get(uri) {
             return Some(p.clone());
@@ -364,5 +368,7 @@ mod tests {
         assert_eq!(w.attr_name(Some("urn:y"), "e"), "ns3:e");
         assert_eq!(w.attr_name(None, "e"), "e");
         assert_eq!(w.attr_name(Some(HL7_NS), "e"), "hl7:e");
+        assert_eq!(w.attr_name(Some(XML_NS), "lang"), "xml:lang");
+        assert!(!w.ns_order.iter().any(|u| u == XML_NS), "never declared");
     }
 }
