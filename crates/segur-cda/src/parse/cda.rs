@@ -12,6 +12,10 @@ use crate::model::{
     StatementKind, StructuredBody, Telecom, Time, is_extra_role, is_extra_statement,
     is_role_element, is_statement_element,
 };
+use crate::write::{
+    document_extension_rank, patient_extension_rank, role_extension_rank, section_extension_rank,
+    statement_extension_rank,
+};
 
 /// Errors are boxed inside the parser: every `Result` on the hot path stays small.
 type Res<T> = Result<T, Box<ParseError>>;
@@ -61,7 +65,7 @@ fn clinical_document<'a>(
     };
     while let Some(c) = r.next_child()? {
         if !c.is_hl7() {
-            tight(&mut d.extensions).push(r.capture(c)?);
+            push_ranked(&mut d.extensions, r.capture(c)?, document_extension_rank);
             continue;
         }
         match c.local {
@@ -95,7 +99,7 @@ fn clinical_document<'a>(
                     if e.is_hl7() && e.local == "serviceEvent" {
                         tight(&mut d.documentation_of).push(service_event(r, e)?);
                     } else {
-                        tight(&mut d.extensions).push(r.capture(e)?);
+                        push_ranked(&mut d.extensions, r.capture(e)?, document_extension_rank);
                     }
                 }
             }
@@ -105,7 +109,7 @@ fn clinical_document<'a>(
                     if e.is_hl7() && e.local == "consent" {
                         tight(&mut d.authorizations).push(consent(r, e)?);
                     } else {
-                        tight(&mut d.extensions).push(r.capture(e)?);
+                        push_ranked(&mut d.extensions, r.capture(e)?, document_extension_rank);
                     }
                 }
             }
@@ -114,7 +118,7 @@ fn clinical_document<'a>(
                     if e.is_hl7() && e.local == "encompassingEncounter" {
                         d.component_of = Some(encounter(r, e)?);
                     } else {
-                        tight(&mut d.extensions).push(r.capture(e)?);
+                        push_ranked(&mut d.extensions, r.capture(e)?, document_extension_rank);
                     }
                 }
             }
@@ -125,11 +129,11 @@ fn clinical_document<'a>(
                         (true, "structuredBody") => {
                             d.body = Some(Body::Structured(structured_body(r, e)?));
                         }
-                        _ => tight(&mut d.extensions).push(r.capture(e)?),
+                        _ => push_ranked(&mut d.extensions, r.capture(e)?, document_extension_rank),
                     }
                 }
             }
-            _ => tight(&mut d.extensions).push(r.capture(c)?),
+            _ => push_ranked(&mut d.extensions, r.capture(c)?, document_extension_rank),
         }
     }
     Ok(d)
@@ -393,6 +397,19 @@ fn participation_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, p: &mut Participatio
     Ok(())
 }
 
+/// Adds an extension to `list` after the ones of the same or a lower rank: the order in which
+/// the writer puts them back around the typed children, so that a written document parses to
+/// the same model.
+fn push_ranked<'a, R: Ord>(
+    list: &mut Vec<Element<'a>>,
+    e: Element<'a>,
+    rank: fn(&Element<'_>) -> R,
+) {
+    let r = rank(&e);
+    let at = list.partition_point(|x| rank(x) <= r);
+    tight(list).insert(at, e);
+}
+
 /// Adds an extension to `list`, the ones `last` selects (a second role or statement) after the
 /// others: the order the writer puts them back in, around the typed role or statement.
 fn push_keeping_last<'a>(
@@ -413,7 +430,7 @@ fn role_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, ro: &mut Role<'a>) -> Res<()>
     ro.class_code = r.attr("classCode", s.offset)?;
     while let Some(c) = r.next_child()? {
         if !c.is_hl7() {
-            tight(&mut ro.extensions).push(r.capture(c)?);
+            push_ranked(&mut ro.extensions, r.capture(c)?, role_extension_rank);
             continue;
         }
         match c.local {
@@ -438,7 +455,7 @@ fn role_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, ro: &mut Role<'a>) -> Res<()>
             {
                 ro.organization = Some(Box::new(organization(r, c)?));
             }
-            _ => tight(&mut ro.extensions).push(r.capture(c)?),
+            _ => push_ranked(&mut ro.extensions, r.capture(c)?, role_extension_rank),
         }
     }
     Ok(())
@@ -476,11 +493,11 @@ fn patient<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Patient<'a>> {
                     if e.is_hl7() && e.local == "place" {
                         p.birthplace = Some(place(r, e)?);
                     } else {
-                        tight(&mut p.extensions).push(r.capture(e)?);
+                        push_ranked(&mut p.extensions, r.capture(e)?, patient_extension_rank);
                     }
                 }
             }
-            _ => tight(&mut p.extensions).push(r.capture(c)?),
+            _ => push_ranked(&mut p.extensions, r.capture(c)?, patient_extension_rank),
         }
     }
     Ok(p)
@@ -739,7 +756,7 @@ fn section_into<'a>(r: &mut Reader<'a>, s: Start<'a>, out: &mut Vec<Section<'a>>
 #[inline(never)]
 fn section_child<'a>(r: &mut Reader<'a>, c: Start<'a>, sec: &mut Section<'a>) -> Res<()> {
     if !c.is_hl7() {
-        tight(&mut sec.extensions).push(r.capture(c)?);
+        push_ranked(&mut sec.extensions, r.capture(c)?, section_extension_rank);
         return Ok(());
     }
     match c.local {
@@ -757,7 +774,7 @@ fn section_child<'a>(r: &mut Reader<'a>, c: Start<'a>, sec: &mut Section<'a>) ->
         "confidentialityCode" => code_fill(r, c, insert_default(&mut sec.confidentiality_code))?,
         "languageCode" => code_fill(r, c, insert_default(&mut sec.language_code))?,
         "author" | "informant" => participation_fill(r, c, push_default(&mut sec.participations))?,
-        _ => tight(&mut sec.extensions).push(r.capture(c)?),
+        _ => push_ranked(&mut sec.extensions, r.capture(c)?, section_extension_rank),
     }
     Ok(())
 }
@@ -813,7 +830,7 @@ fn statement_child<'a>(
     st: &mut ClinicalStatement<'a>,
 ) -> Res<Option<Start<'a>>> {
     if !c.is_hl7() {
-        tight(&mut st.extensions).push(r.capture(c)?);
+        push_ranked(&mut st.extensions, r.capture(c)?, statement_extension_rank);
         return r.next_child();
     }
     match c.local {
@@ -840,7 +857,7 @@ fn statement_child<'a>(
         | "consumable" | "product" | "responsibleParty" => {
             participation_fill(r, c, push_default(&mut st.participations))?;
         }
-        _ => tight(&mut st.extensions).push(r.capture(c)?),
+        _ => push_ranked(&mut st.extensions, r.capture(c)?, statement_extension_rank),
     }
     r.next_child()
 }
@@ -1118,6 +1135,37 @@ mod tests {
         let xml = d.to_xml(crate::write::Style::Compact);
         assert!(xml.contains(r#"<note xml:lang="fr">"#), "{xml}");
         assert_eq!(crate::parse(xml.as_bytes()).unwrap(), d, "{xml}");
+    }
+
+    #[test]
+    fn extensions_keep_the_order_they_are_written_in() {
+        // each list out of schema order: the parser keeps them in the writer's order
+        let doc = r#"<ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:s="urn:hl7-org:sdtc">
+            <other/><copyTime value="2024"/><recordTarget><patientRole><other/>
+            <effectiveTime value="2024"/><patient><languageCommunication/><guardian/></patient>
+            </patientRole></recordTarget><component><structuredBody><component><section>
+            <other/><subject/><entry><act><precondition/><s:x/></act></entry></section>
+            </component></structuredBody></component></ClinicalDocument>"#;
+        let d = crate::parse(doc.as_bytes()).unwrap();
+        let names = |list: &[crate::model::Element<'_>]| -> Vec<String> {
+            list.iter().map(|e| e.name.local.to_string()).collect()
+        };
+        assert_eq!(names(&d.extensions), ["copyTime", "other"]);
+        let role = d.record_targets[0].role.as_ref().unwrap();
+        assert_eq!(names(&role.extensions), ["effectiveTime", "other"]);
+        let patient = role.patient.as_ref().unwrap();
+        assert_eq!(
+            names(&patient.extensions),
+            ["guardian", "languageCommunication"]
+        );
+        let section = &d.sections()[0];
+        assert_eq!(names(&section.extensions), ["subject", "other"]);
+        let st = section.entries[0].statement.as_ref().unwrap();
+        assert_eq!(names(&st.extensions), ["x", "precondition"]);
+        for style in [crate::write::Style::Compact, crate::write::Style::Pretty] {
+            let xml = d.to_xml(style);
+            assert_eq!(crate::parse(xml.as_bytes()).unwrap(), d, "{xml}");
+        }
     }
 
     #[test]

@@ -49,11 +49,10 @@ pub(super) fn write_document(doc: &Document<'_>, style: Style) -> String {
         w.attr("value", v);
         w.end();
     }
-    // `copyTime` is the only schema element between versionNumber and recordTarget.
     let (copy_time, other_ext): (Vec<&Element<'_>>, Vec<&Element<'_>>) = doc
         .extensions
         .iter()
-        .partition(|e| e.name.is_hl7("copyTime"));
+        .partition(|e| document_extension_rank(e) == 0);
     for e in copy_time {
         element(&mut w, e);
     }
@@ -346,9 +345,15 @@ fn entity_tags(role_tag: &str) -> (&'static str, &'static str) {
     }
 }
 
+/// Document children kept as extensions: `copyTime` (rank 0), the only schema element between
+/// versionNumber and recordTarget, and the others (rank 1, after the typed children).
+pub(crate) fn document_extension_rank(e: &Element<'_>) -> u8 {
+    u8::from(!e.name.is_hl7("copyTime"))
+}
+
 /// Role children the model keeps as extensions, in schema order relative to the typed ones:
 /// rank 0 goes before the entities, 1 between the person and the organization, 2 after.
-fn role_extension_rank(e: &Element<'_>) -> u8 {
+pub(crate) fn role_extension_rank(e: &Element<'_>) -> u8 {
     if e.name.namespace.as_deref() != Some(HL7_NS) {
         return 2;
     }
@@ -431,7 +436,7 @@ fn device(w: &mut XmlOut, d: &Device<'_>) {
 
 /// Patient children kept as extensions: rank 0 between birthTime and birthplace (marital status
 /// and the other codes, `guardian`, the `sdtc:` extensions), 1 after birthplace.
-fn patient_extension_rank(e: &Element<'_>) -> u8 {
+pub(crate) fn patient_extension_rank(e: &Element<'_>) -> u8 {
     u8::from(e.name.is_hl7("languageCommunication"))
 }
 
@@ -686,6 +691,11 @@ fn body(w: &mut XmlOut, b: &Body<'_>) {
     w.end();
 }
 
+/// The rank of a section extension (see [`section_rank`]).
+pub(crate) fn section_extension_rank(e: &Element<'_>) -> u8 {
+    section_rank(&e.name.local)
+}
+
 /// Position of a section child in the schema, for the ones kept as extensions.
 fn section_rank(local: &str) -> u8 {
     match local {
@@ -849,6 +859,11 @@ const STATEMENT_ORDER: &[&str] = &[
     "referenceRange",
     "component",
 ];
+
+/// The rank of a statement extension (see [`statement_rank`]).
+pub(crate) fn statement_extension_rank(e: &Element<'_>) -> usize {
+    statement_rank(&e.name)
+}
 
 fn statement_rank(e: &QName<'_>) -> usize {
     if e.namespace.as_deref() != Some(HL7_NS) {

@@ -23,6 +23,11 @@ mod document;
 mod xml;
 
 pub(crate) use b64::encode as base64_encode;
+/// The writer's order of the extensions of each model type, which the parser keeps.
+pub(crate) use document::{
+    document_extension_rank, patient_extension_rank, role_extension_rank, section_extension_rank,
+    statement_extension_rank,
+};
 
 /// Escapes character data for the narrative block the builder generates.
 pub(crate) fn escape_text(out: &mut String, text: &str) {
