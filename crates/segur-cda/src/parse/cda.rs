@@ -380,7 +380,7 @@ fn participation_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, p: &mut Participatio
     })?;
     while let Some(c) = r.next_child()? {
         if !c.is_hl7() {
-            push_keeping_last(&mut p.extensions, r.capture(c)?, is_extra_role);
+            push_ranked(&mut p.extensions, r.capture(c)?, is_extra_role);
             continue;
         }
         match c.local {
@@ -391,15 +391,15 @@ fn participation_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, p: &mut Participatio
             name if p.role.is_none() && is_role_element(name) => {
                 role_fill(r, c, insert_default::<Box<Role<'a>>>(&mut p.role))?;
             }
-            _ => push_keeping_last(&mut p.extensions, r.capture(c)?, is_extra_role),
+            _ => push_ranked(&mut p.extensions, r.capture(c)?, is_extra_role),
         }
     }
     Ok(())
 }
 
 /// Adds an extension to `list` after the ones of the same or a lower rank: the order in which
-/// the writer puts them back around the typed children, so that a written document parses to
-/// the same model.
+/// the writer puts them back around the typed children (a second role or statement, ranked
+/// `true`, after the others), so that a written document parses to the same model.
 fn push_ranked<'a, R: Ord>(
     list: &mut Vec<Element<'a>>,
     e: Element<'a>,
@@ -407,21 +407,6 @@ fn push_ranked<'a, R: Ord>(
 ) {
     let r = rank(&e);
     let at = list.partition_point(|x| rank(x) <= r);
-    tight(list).insert(at, e);
-}
-
-/// Adds an extension to `list`, the ones `last` selects (a second role or statement) after the
-/// others: the order the writer puts them back in, around the typed role or statement.
-fn push_keeping_last<'a>(
-    list: &mut Vec<Element<'a>>,
-    e: Element<'a>,
-    last: fn(&Element<'_>) -> bool,
-) {
-    let at = if last(&e) {
-        list.len()
-    } else {
-        list.iter().position(|x| last(x)).unwrap_or(list.len())
-    };
     tight(list).insert(at, e);
 }
 
@@ -795,7 +780,7 @@ fn entry_into<'a>(r: &mut Reader<'a>, s: Start<'a>, out: &mut Vec<Entry<'a>>) ->
             )?;
         } else {
             let x = r.capture(c)?;
-            push_keeping_last(&mut e.extensions, x, is_extra_statement);
+            push_ranked(&mut e.extensions, x, is_extra_statement);
         }
     }
     Ok(())
@@ -933,10 +918,9 @@ fn relationship_into<'a>(
     s: Start<'a>,
     out: &mut Vec<Relationship<'a>>,
 ) -> Res<()> {
-    let o = s.offset;
     let rel = push_default(out);
     rel.tag = Cow::Borrowed(s.local);
-    r.fill_attrs(o, rel, |rel, name| match name {
+    r.fill_attrs(s.offset, rel, |rel, name| match name {
         "typeCode" => Some(&mut rel.type_code),
         "inversionInd" => Some(&mut rel.inversion_ind),
         "contextConductionInd" => Some(&mut rel.context_conduction_ind),
@@ -952,7 +936,7 @@ fn relationship_into<'a>(
             )?;
         } else {
             let x = r.capture(c)?;
-            push_keeping_last(&mut rel.extensions, x, is_extra_statement);
+            push_ranked(&mut rel.extensions, x, is_extra_statement);
         }
     }
     Ok(())

@@ -110,14 +110,15 @@ fn scan_name(bytes: &[u8], start: usize) -> Result<(usize, usize), &'static str>
     if p == start {
         return Err("empty name");
     }
-    if matches!(bytes[start], b'0'..=b'9' | b'-' | b'.' | b':') {
+    // the name, and the local part of a prefixed name, start with a name start character
+    let bad_start = |at: usize| matches!(bytes[at], b'0'..=b'9' | b'-' | b'.' | b':');
+    if bad_start(start) {
         return Err("invalid name start character");
     }
     if colon == p - 1 {
         return Err("invalid qualified name");
     }
-    // the local part of a prefixed name starts as a name does
-    if colon != usize::MAX && matches!(bytes[colon + 1], b'0'..=b'9' | b'-' | b'.') {
+    if colon != usize::MAX && bad_start(colon + 1) {
         return Err("invalid name start character");
     }
     Ok((

@@ -98,15 +98,20 @@ impl XmlOut {
     /// element just opened: unprefixed in that namespace. The caller opens an element whose
     /// default namespace is none for a name in no namespace (see [`XmlOut::start_in`]).
     pub(crate) fn qname_value(&mut self, namespace: Option<&str>, local: &str) -> String {
+        let hl7_default = self.hl7_default();
+        self.name_in(namespace, local, hl7_default)
+    }
+
+    /// The name of an element or a QName value in `namespace` (`None`: no namespace) where the
+    /// default namespace is HL7 (`hl7_default`) or none: unprefixed in the default namespace.
+    fn name_in(&mut self, namespace: Option<&str>, local: &str, hl7_default: bool) -> String {
+        debug_assert!(
+            namespace.is_some() || !hl7_default,
+            "a name in no namespace needs no default namespace"
+        );
         match namespace {
-            None => {
-                debug_assert!(
-                    !self.hl7_default(),
-                    "a QName in no namespace needs no default"
-                );
-                local.to_owned()
-            }
-            Some(HL7_NS) if self.hl7_default() => local.to_owned(),
+            None => local.to_owned(),
+            Some(HL7_NS) if hl7_default => local.to_owned(),
             Some(ns) => self.prefixed(ns, local),
         }
     }
@@ -137,15 +142,7 @@ impl XmlOut {
     /// namespace is HL7 (`hl7_default`) or none, declaring the change of default on it. An
     /// element in no namespace needs `hl7_default` false.
     pub(crate) fn start_in(&mut self, namespace: Option<&str>, local: &str, hl7_default: bool) {
-        debug_assert!(
-            namespace.is_some() || !hl7_default,
-            "no namespace under a default one"
-        );
-        let name = match namespace {
-            None => local.to_owned(),
-            Some(HL7_NS) if hl7_default => local.to_owned(),
-            Some(ns) => self.prefixed(ns, local),
-        };
+        let name = self.name_in(namespace, local, hl7_default);
         let declare = (hl7_default != self.hl7_default()).then_some(hl7_default);
         self.close_open_tag();
         if !(self.buf.is_empty() && self.stack.is_empty()) {
