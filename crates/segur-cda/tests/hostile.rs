@@ -310,3 +310,116 @@ fn characters_xml_forbids_are_refused_where_the_model_keeps_them() {
     latin1.extend_from_slice(doc("ok", "\u{1}").as_bytes());
     assert_eq!(kind(&latin1), forbidden);
 }
+
+#[test]
+fn well_formedness_is_checked_where_the_model_keeps_nothing() {
+    // layout, comments, processing instructions, skipped elements and narrative text are not
+    // kept by the model, but they are checked as strictly as the rest (found by comparing the
+    // fuzz corpora with roxmltree)
+    let doc = |inside: &str| {
+        format!(
+            "<ClinicalDocument xmlns=\"urn:hl7-org:v3\" xmlns:x=\"urn:x\">{inside}\
+             <title>t</title><component><structuredBody><component><section>\
+             <text><paragraph>narrative</paragraph></text></section></component>\
+             </structuredBody></component></ClinicalDocument>"
+        )
+    };
+    let forbidden = ParseErrorKind::Malformed("character not allowed in XML");
+    for (inside, want) in [
+        ("\n  \u{1}  ", forbidden.clone()),
+        ("\n        \u{17}  \n", forbidden.clone()),
+        ("<!-- a \u{10} b -->", forbidden.clone()),
+        ("<?pi a \u{0}?>", forbidden.clone()),
+        ("<unknown>a \u{1}</unknown>", forbidden.clone()),
+        ("<unknown><![CDATA[\u{2}]]></unknown>", forbidden.clone()),
+        (
+            "<!-- a -- b -->",
+            ParseErrorKind::Malformed("'--' inside a comment"),
+        ),
+        (
+            "<!-- a --->",
+            ParseErrorKind::Malformed("'--' inside a comment"),
+        ),
+        (
+            "<?*pi?>",
+            ParseErrorKind::Malformed("invalid character in name"),
+        ),
+        (
+            "<?x:pi?>",
+            ParseErrorKind::Malformed("colon in a processing instruction target"),
+        ),
+        (
+            "<unknown>a ]]> b</unknown>",
+            ParseErrorKind::Malformed("']]>' outside a CDATA section"),
+        ),
+    ] {
+        assert_eq!(kind(doc(inside).as_bytes()), want, "{inside:?}");
+    }
+    let narrative = doc("").replace("narrative", "a\u{1}b");
+    assert_eq!(kind(narrative.as_bytes()), forbidden);
+    let narrative = doc("").replace("narrative", "a]]>b");
+    assert!(matches!(
+        kind(narrative.as_bytes()),
+        ParseErrorKind::Malformed(_)
+    ));
+    // attributes the typed parser never reads: their prefix must be bound, and two names that
+    // expand to the same namespace and local name are a duplicate
+    let unbound = doc("").replace("<title>", "<title mood:code='x'>");
+    assert!(matches!(
+        kind(unbound.as_bytes()),
+        ParseErrorKind::UnboundPrefix { prefix } if prefix == "mood"
+    ));
+    let twice = doc("").replace("<title>", "<title xmlns:y='urn:x' x:a='1' y:a='2'>");
+    assert!(matches!(
+        kind(twice.as_bytes()),
+        ParseErrorKind::DuplicateAttribute { name } if name == "a"
+    ));
+    for good in [
+        "\n\t\r\n  ",
+        "<!---->",
+        "<!-- a - b -->",
+        "<?pi?>",
+        "<?pi  a ?>",
+        "<unknown x:a='1' a='2'>]] ] ]></unknown>",
+        "<unknown><![CDATA[]]]]></unknown>",
+    ] {
+        let text = doc(good);
+        assert!(parse(text.as_bytes()).is_ok(), "{good:?}");
+    }
+}
+
+#[test]
+fn xml_declarations_follow_the_grammar() {
+    let body = "<ClinicalDocument xmlns='urn:hl7-org:v3'/>";
+    for good in [
+        "<?xml version=\"1.0\"?>",
+        "<?xml version='1.0' encoding='UTF-8'?>",
+        "<?xml version = \"1.1\"  encoding = \"utf-8\"  standalone = 'yes' ?>",
+        "<?xml version='1.0' standalone='no'?>",
+    ] {
+        let text = format!("{good}{body}");
+        assert!(parse(text.as_bytes()).is_ok(), "{good}");
+    }
+    for bad in [
+        "<?xml version=\"1.0\" e\u{0}ncoding='UTF-8'?>",
+        "<?xml version=\"1.0\" encodingZ\"windows-1252\"?>",
+        "<?xml version='1.0'yle/CDA-FO.xsl\"?>",
+        "<?xml version='1.0'encoding='UTF-8'?>",
+        "<?xml encoding='UTF-8' version='1.0'?>",
+        "<?xml version='1.0' encoding='8bit'?>",
+        "<?xml version='1.0' standalone='maybe'?>",
+        "<?xml version='1.0' other='x'?>",
+        "<?xml version='2.0'?>",
+        "<?xml version='1.'?>",
+        "<?xml version=\"1.0'?>",
+    ] {
+        let k = kind(format!("{bad}{body}").as_bytes());
+        assert!(
+            matches!(
+                k,
+                ParseErrorKind::Malformed(_) | ParseErrorKind::UnexpectedEof
+            ),
+            "{bad}: {k:?}"
+        );
+    }
+}

@@ -46,7 +46,7 @@ pub(super) fn document<'a>(r: &mut Reader<'a>, root: Start<'a>) -> Res<Document<
                     offset,
                 ));
             }
-            Item::Text(t) => r.check_text_refs(t)?,
+            Item::Text(t) => r.check_dropped_text(t)?,
             _ => {}
         }
     }

@@ -155,8 +155,10 @@ pub fn parse_str<'a>(src: &'a str, limits: &Limits) -> Result<Document<'a>, Pars
 fn parse_document<'a>(src: &'a str, limits: &Limits) -> Result<Document<'a>, Box<ParseError>> {
     let src_body = src.strip_prefix('\u{feff}').unwrap_or(src);
     let skip = src.len() - src_body.len();
-    let start =
-        skip + xml_decl_len(src_body).map_err(|(k, o)| Box::new(locate(src, k, skip + o)))?;
+    let start = skip
+        + xml_decl(src_body.as_bytes())
+            .map_err(|(k, o)| Box::new(locate(src, k, skip + o)))?
+            .map_or(0, |d| d.len);
     let mut reader = Reader::new(src, start, *limits);
     // prolog: blanks, comments, processing instructions (the tokenizer skips the last two)
     let root = loop {
@@ -223,15 +225,12 @@ fn detect_encoding(input: &[u8]) -> Result<Encoding, ParseError> {
     {
         return unsupported("UTF-16");
     }
-    if !input.starts_with(b"<?xml") {
-        return Ok(Encoding::Utf8);
-    }
-    let head = &input[..input.len().min(512)];
-    let Some(end) = memchr::memmem::find(head, b"?>") else {
-        return Ok(Encoding::Utf8);
-    };
-    let decl = String::from_utf8_lossy(&head[..end]);
-    let Some(value) = pseudo_attr(&decl, "encoding") else {
+    // a malformed declaration is reported, with its location, when the document is parsed
+    let Ok(Some(XmlDecl {
+        encoding: Some(value),
+        ..
+    })) = xml_decl(input)
+    else {
         return Ok(Encoding::Utf8);
     };
     match value.to_ascii_lowercase().as_str() {
@@ -244,35 +243,84 @@ fn detect_encoding(input: &[u8]) -> Result<Encoding, ParseError> {
     }
 }
 
-/// The value of `name="..."` in an XML declaration.
-fn pseudo_attr<'d>(decl: &'d str, name: &str) -> Option<&'d str> {
-    let i = decl.find(name)?;
-    let rest = decl[i + name.len()..]
-        .trim_start()
-        .strip_prefix('=')?
-        .trim_start();
-    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let rest = &rest[1..];
-    rest.find(quote).map(|j| &rest[..j])
+/// An XML declaration, checked against the grammar of XML 1.0 (section 2.8).
+struct XmlDecl<'d> {
+    /// Its length, `?>` included.
+    len: usize,
+    /// The encoding name, when declared.
+    encoding: Option<&'d str>,
 }
 
-/// The length of the XML declaration at the start of `src` (0 when absent), after checking it.
-fn xml_decl_len(src: &str) -> Result<usize, (ParseErrorKind, usize)> {
-    let bytes = src.as_bytes();
-    if !(bytes.starts_with(b"<?xml") && bytes.get(5).is_some_and(u8::is_ascii_whitespace)) {
-        return Ok(0);
+/// The XML declaration at the start of `bytes`: `None` when there is none (the document starts
+/// otherwise, or with a processing instruction such as `<?xml-stylesheet ...?>`), an error at
+/// the offending offset when it breaks the grammar.
+fn xml_decl(bytes: &[u8]) -> Result<Option<XmlDecl<'_>>, (ParseErrorKind, usize)> {
+    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    if !(bytes.starts_with(b"<?xml") && bytes.get(5).is_some_and(ws)) {
+        return Ok(None);
     }
-    let Some(end) = memchr::memmem::find(bytes, b"?>") else {
-        return Err((ParseErrorKind::UnexpectedEof, 0));
+    let bad = |at: usize| {
+        if at >= bytes.len() {
+            (ParseErrorKind::UnexpectedEof, 0)
+        } else {
+            (ParseErrorKind::Malformed("malformed XML declaration"), at)
+        }
     };
-    let decl = &src[5..end];
-    match pseudo_attr(decl, "version") {
-        Some(v) if v.starts_with("1.") => Ok(end + 2),
-        _ => Err((
+    let skip_ws = |mut p: usize| {
+        while bytes.get(p).is_some_and(ws) {
+            p += 1;
+        }
+        p
+    };
+    // `name = "value"` (or `'value'`) after whitespace at `p`: the value and the offset after it
+    let pseudo_attr = |p: usize, name: &[u8]| -> Option<(&[u8], usize)> {
+        let after_ws = skip_ws(p);
+        if after_ws == p || !bytes[after_ws..].starts_with(name) {
+            return None;
+        }
+        let eq = skip_ws(after_ws + name.len());
+        if bytes.get(eq) != Some(&b'=') {
+            return None;
+        }
+        let open = skip_ws(eq + 1);
+        let quote = *bytes.get(open).filter(|q| matches!(q, b'"' | b'\''))?;
+        let len = bytes.get(open + 1..)?.iter().position(|&b| b == quote)?;
+        Some((&bytes[open + 1..open + 1 + len], open + 1 + len + 1))
+    };
+    let (version, mut p) = pseudo_attr(5, b"version").ok_or_else(|| bad(skip_ws(5)))?;
+    let digits = version.strip_prefix(b"1.").unwrap_or_default();
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Err((
             ParseErrorKind::Malformed("XML declaration without a 1.x version"),
             0,
-        )),
+        ));
     }
+    let mut encoding = None;
+    if let Some((name, next)) = pseudo_attr(p, b"encoding") {
+        let valid = name.first().is_some_and(u8::is_ascii_alphabetic)
+            && name
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        if !valid {
+            return Err(bad(p));
+        }
+        encoding = std::str::from_utf8(name).ok();
+        p = next;
+    }
+    if let Some((value, next)) = pseudo_attr(p, b"standalone") {
+        if !matches!(value, b"yes" | b"no") {
+            return Err(bad(p));
+        }
+        p = next;
+    }
+    let end = skip_ws(p);
+    if !bytes[end..].starts_with(b"?>") {
+        return Err(bad(end));
+    }
+    Ok(Some(XmlDecl {
+        len: end + 2,
+        encoding,
+    }))
 }
 
 /// windows-1252 to Unicode (the five undefined bytes map to the C1 control of the same value).
@@ -319,7 +367,11 @@ fn element_path(src: &str, offset: usize) -> String {
     let mut open: Vec<(&str, usize)> = Vec::new();
     let mut seen: Vec<Vec<(&str, usize)>> = vec![Vec::new()];
     let body = src.strip_prefix('\u{feff}').unwrap_or(src);
-    let start = src.len() - body.len() + xml_decl_len(body).unwrap_or(0);
+    let start = src.len() - body.len()
+        + xml_decl(body.as_bytes())
+            .ok()
+            .flatten()
+            .map_or(0, |d| d.len);
     let mut tok = Tokenizer::new(src, start, usize::MAX, usize::MAX);
     loop {
         let before = tok.pos();

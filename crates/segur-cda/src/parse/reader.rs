@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::tokenizer::{FORBIDDEN_CHAR, RawAttr, Token, Tokenizer, find_forbidden_char};
+use super::tokenizer::{FORBIDDEN_CHAR, RawAttr, Token, Tokenizer, find_invalid_char_data};
 use crate::error::{Limit, ParseError, ParseErrorKind};
 use crate::model::{Attribute, Element, HL7_NS, Node, QName, XML_NS, XSI_NS};
 use crate::parse::Limits;
@@ -89,6 +89,9 @@ pub(crate) struct Reader<'a> {
     capture_stack: Vec<(Element<'a>, usize)>,
     /// The children of the elements of `capture_stack`, in document order.
     capture_nodes: Vec<Node<'a>>,
+    /// The expanded names (namespace, local name) of the prefixed attributes of the current
+    /// start tag, while they are checked; kept between calls.
+    expanded: Vec<(&'a str, &'a str)>,
 }
 
 impl<'a> Reader<'a> {
@@ -105,6 +108,7 @@ impl<'a> Reader<'a> {
             attrs: Vec::with_capacity(16),
             capture_stack: Vec::new(),
             capture_nodes: Vec::new(),
+            expanded: Vec::new(),
         }
     }
 
@@ -239,6 +243,9 @@ impl<'a> Reader<'a> {
         if self.tok.xmlns {
             self.declare_namespaces(offset)?;
         }
+        if self.tok.prefixed {
+            self.check_prefixed_attributes(offset)?;
+        }
         self.open.push(Open {
             qname,
             name_at: offset + 1,
@@ -308,6 +315,38 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// Checks the prefixed attributes of the current start tag, which the typed parser may
+    /// never look at: each prefix is bound, and no two attributes share a namespace and a
+    /// local name (Namespaces in XML, section 6.3).
+    #[inline(never)]
+    fn check_prefixed_attributes(&mut self, offset: usize) -> Result<(), Box<ParseError>> {
+        let mut expanded = std::mem::take(&mut self.expanded);
+        expanded.clear();
+        for a in &self.attrs {
+            if a.prefix_len == 0 || a.name.starts_with("xmlns:") {
+                continue;
+            }
+            let (prefix, local) = split_at_prefix(a.name, a.prefix_len);
+            let ns = self
+                .resolve(prefix, false)
+                .map_err(|k| self.error(k, offset))?
+                .unwrap_or_default();
+            expanded.push((ns, local));
+        }
+        expanded.sort_unstable();
+        let duplicate = expanded.windows(2).find(|w| w[0] == w[1]).map(|w| w[0]);
+        self.expanded = expanded;
+        match duplicate {
+            None => Ok(()),
+            Some((_, local)) => Err(self.error(
+                ParseErrorKind::DuplicateAttribute {
+                    name: local.to_owned(),
+                },
+                offset,
+            )),
+        }
+    }
+
     /// Resolves a prefix (`""` = default namespace, which applies to elements only).
     fn resolve(&self, prefix: &str, element: bool) -> Result<Option<&'a str>, ParseErrorKind> {
         if prefix.is_empty() && !element {
@@ -351,19 +390,21 @@ impl<'a> Reader<'a> {
     }
 
     /// The next item for a caller that ignores text: layout before markup is stepped over
-    /// without a token, and the references of other text are checked (the text item is still
-    /// returned, for the caller to drop).
+    /// without a token, and other text is checked (the text item is still returned, for the
+    /// caller to drop).
     #[inline(always)]
     fn next_skipping_text(&mut self) -> Result<Item<'a>, Box<ParseError>> {
         let item = self.read_item(true)?;
         if let Item::Text(t) = item {
-            self.check_text_refs(t)?;
+            self.check_dropped_text(t)?;
         }
         Ok(item)
     }
 
-    /// Checks the references of text that is dropped (as decoding it would).
-    pub(crate) fn check_text_refs(&self, t: TextItem<'a>) -> Result<(), Box<ParseError>> {
+    /// Checks text that is dropped as [`Self::text_content`] checks text it keeps: characters
+    /// and references.
+    pub(crate) fn check_dropped_text(&self, t: TextItem<'a>) -> Result<(), Box<ParseError>> {
+        self.check_chars(t.raw, t.offset)?;
         if t.refs {
             check_refs(t.raw).map_err(|k| self.error(k, t.offset))?;
         }
@@ -388,11 +429,16 @@ impl<'a> Reader<'a> {
     }
 
     /// Refuses text (at `offset`) holding a character XML forbids (see
-    /// [`super::tokenizer::forbidden_char`]). Text the model holds is checked here; base64
-    /// payloads are checked by the decoder, which refuses any byte outside its alphabet.
+    /// [`super::tokenizer::forbidden_char`]) or a `]]>`. Text the model holds and dropped text
+    /// are checked here; base64 payloads are checked by the decoder, which refuses any byte
+    /// outside its alphabet.
     fn check_chars(&self, raw: &str, offset: usize) -> Result<(), Box<ParseError>> {
-        match find_forbidden_char(raw.as_bytes()) {
+        match find_invalid_char_data(raw.as_bytes()) {
             None => Ok(()),
+            Some(i) if raw.as_bytes()[i] == b']' => Err(self.error(
+                ParseErrorKind::Malformed("']]>' outside a CDATA section"),
+                offset + i,
+            )),
             Some(i) => Err(self.error(ParseErrorKind::Malformed(FORBIDDEN_CHAR), offset + i)),
         }
     }

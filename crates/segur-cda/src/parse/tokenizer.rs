@@ -5,7 +5,7 @@
 //! well-formedness of what it reads (names, quoted attribute values, no `<` in attribute values,
 //! terminated markup); the parser on top checks nesting and namespaces.
 
-use memchr::{memchr, memchr2, memchr3};
+use memchr::{memchr, memchr2, memchr3, memmem};
 
 use crate::error::ParseErrorKind;
 
@@ -131,9 +131,9 @@ fn scan_name(bytes: &[u8], start: usize) -> Result<(usize, usize), &'static str>
     ))
 }
 
-/// The first occurrence of the 2- or 3-byte terminator `pat` (`-->`, `]]>`, `?>`) in `hay`.
-/// Searches for its final `>`, which is rarer inside comments and PIs than its first byte
-/// (hyphens in comments, `?` in PIs).
+/// The first occurrence of the 2- or 3-byte terminator `pat` (`]]>`, `?>`) in `hay`. Searches
+/// for its final `>`, which is rarer inside CDATA sections and PIs than its first byte (`?` in
+/// PIs).
 #[inline]
 fn find_end(hay: &[u8], pat: &[u8]) -> Option<usize> {
     let (head, _) = pat.split_at(pat.len() - 1);
@@ -195,16 +195,94 @@ const fn exactly_equal(v: u64, b: u8) -> u64 {
     exactly_below(v ^ splat(b), 1)
 }
 
-/// The offset of the first character XML forbids in `bytes` (see [`forbidden_char`]), eight
-/// bytes at a time; only `0xEF` bytes (which may start U+FFFE or U+FFFF) are looked at one by
-/// one.
+/// The high bit of each byte of `v` that is a control character XML forbids (below the space,
+/// other than tab, line feed and carriage return), exact for every byte.
+#[inline]
+const fn forbidden_controls(v: u64) -> u64 {
+    let layout = exactly_equal(v, b'\t') | exactly_equal(v, b'\n') | exactly_equal(v, b'\r');
+    exactly_below(v, 0x20) & !layout
+}
+
+/// A byte that may start a character XML forbids: a control character other than tab, line
+/// feed and carriage return, or `0xEF` (the first byte of U+FFFE and U+FFFF). Branch-free, for
+/// loops the compiler vectorises.
+#[inline]
+fn suspect(b: u8) -> bool {
+    (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0xEF)
+}
+
+/// Whether 32 bytes (`w[..32]`, each seen with the byte after it) hold no `--`, no control
+/// character and no `0xEF`. Coarser than [`suspect`] (comments seldom span lines) and cheaper;
+/// branch-free, so that the compiler vectorises it.
+#[inline]
+fn comment_chunk_is_clean(w: &[u8; 33]) -> bool {
+    !w[..32].iter().zip(&w[1..]).fold(false, |any, (&b, &next)| {
+        any | (b < 0x20) | (b == 0xEF) | ((b == b'-') & (next == b'-'))
+    })
+}
+
+/// Whether a comment is plainly well-formed: `text` is its body and the first `-` of its
+/// closing `-->`, and holds no `--` before that (so a body ending in `-` is refused too), no
+/// control character and no `0xEF` (see [`comment_error`] for the exact verdict on the others).
+/// 32 bytes at a time; a short comment is copied into a padded chunk.
+fn comment_is_clean(text: &[u8]) -> bool {
+    let n = text.len() - 1;
+    if n < 32 {
+        let mut chunk = [b' '; 33];
+        chunk[..text.len()].copy_from_slice(text);
+        return comment_chunk_is_clean(&chunk);
+    }
+    let chunk =
+        |at: usize| <&[u8; 33]>::try_from(&text[at..at + 33]).is_ok_and(comment_chunk_is_clean);
+    let mut at = 0;
+    while at + 32 <= n {
+        if !chunk(at) {
+            return false;
+        }
+        at += 32;
+    }
+    // the last chunk overlaps the one before
+    at == n || chunk(n - 32)
+}
+
+/// The error in a comment that [`comment_is_clean`] does not pass (`body` after the `<!--` at
+/// `offset - 4`, its `-->` at `end`): its first `--`, or else its first character XML forbids;
+/// none for a comment that only spans lines or holds characters starting with `0xEF`.
+fn comment_error(body: &[u8], end: usize, offset: usize) -> Option<TokError> {
+    if let Some(at) = memmem::find(&body[..=end], b"--").filter(|&at| at < end) {
+        return Some((
+            ParseErrorKind::Malformed("'--' inside a comment"),
+            offset + at,
+        ));
+    }
+    find_forbidden_char(&body[..end])
+        .map(|at| (ParseErrorKind::Malformed(FORBIDDEN_CHAR), offset + at))
+}
+
+/// The offset of the first character XML forbids in `bytes` (see [`forbidden_char`]): 32 bytes
+/// at a time (a branch-free test the compiler vectorises), then eight at a time; only `0xEF`
+/// bytes (which may start U+FFFE or U+FFFF) are looked at one by one.
 pub(crate) fn find_forbidden_char(bytes: &[u8]) -> Option<usize> {
     let mut p = 0;
+    for chunk in bytes.chunks_exact(32) {
+        if chunk.iter().fold(false, |any, &b| any | suspect(b))
+            && let Some(at) = (p..p + 32).find(|&i| forbidden_char(bytes, i))
+        {
+            return Some(at);
+        }
+        p += 32;
+    }
     while let Some(word) = bytes.get(p..p + 8) {
         let v = <[u8; 8]>::try_from(word).map_or(0, u64::from_le_bytes);
-        let layout = exactly_equal(v, b'\t') | exactly_equal(v, b'\n') | exactly_equal(v, b'\r');
-        let controls = exactly_below(v, 0x20) & !layout;
-        let mut ef = exactly_equal(v, 0xEF);
+        // candidates (the lowest exact, the others checked one by one below): a word without
+        // any, the common word of comments and text, needs no closer look
+        let low = below(v, 0x20);
+        let mut ef = equal(v, 0xEF);
+        if low | ef == 0 {
+            p += 8;
+            continue;
+        }
+        let controls = if low == 0 { 0 } else { forbidden_controls(v) };
         if controls != 0 {
             // an 0xEF before the control may start a forbidden character too
             ef &= (controls & controls.wrapping_neg()) - 1;
@@ -222,6 +300,22 @@ pub(crate) fn find_forbidden_char(bytes: &[u8]) -> Option<usize> {
         p += 8;
     }
     (p..bytes.len()).find(|&i| forbidden_char(bytes, i))
+}
+
+/// The offset of the first thing XML forbids in character data: a character it forbids (see
+/// [`find_forbidden_char`]) or a `]]>`, which only ends CDATA sections.
+pub(crate) fn find_invalid_char_data(bytes: &[u8]) -> Option<usize> {
+    let forbidden = find_forbidden_char(bytes);
+    let before = &bytes[..forbidden.unwrap_or(bytes.len())];
+    let mut from = 0;
+    while let Some(i) = memchr(b']', &before[from..]) {
+        let at = from + i;
+        if before[at..].starts_with(b"]]>") {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    forbidden
 }
 
 /// Whether an attribute-value byte ends the fast scan: the closing quote, `<`, `&`, a control
@@ -324,6 +418,8 @@ pub(crate) struct Tokenizer<'a> {
     /// Whether the last start tag declares namespaces (has an `xmlns` or `xmlns:*`
     /// attribute).
     pub(crate) xmlns: bool,
+    /// Whether the last start tag has a prefixed attribute (`xmlns:*` included).
+    pub(crate) prefixed: bool,
     max_attrs: usize,
     max_text: usize,
 }
@@ -336,6 +432,7 @@ impl<'a> Tokenizer<'a> {
             attrs: Vec::with_capacity(16),
             expected_end: None,
             xmlns: false,
+            prefixed: false,
             max_attrs,
             max_text,
         }
@@ -346,16 +443,21 @@ impl<'a> Tokenizer<'a> {
         self.pos
     }
 
-    /// Moves past a run of layout (bytes up to the space: indentation, line ends) when markup
-    /// follows it, so that callers which ignore text do not get a token for it. Eight bytes at
-    /// a time: indentation runs are long.
+    /// Moves past a run of layout (XML whitespace: indentation, line ends) when markup follows
+    /// it, so that callers which ignore text do not get a token for it. Eight bytes at a time:
+    /// indentation runs are long. A control character XML forbids ends the run (the text token
+    /// that then starts at the run is refused by the reader).
     #[inline]
     pub(crate) fn skip_layout(&mut self) {
+        // eight spaces, and a line end with spaces (how an indented line starts)
+        const SPACES: u64 = splat(b' ');
+        const LF: u64 = SPACES & !0xFF | b'\n' as u64;
+        const CRLF: u64 = SPACES & !0xFFFF | u16::from_le_bytes(*b"\r\n") as u64;
         let bytes = self.src.as_bytes();
         let mut p = self.pos;
         loop {
             let Some(word) = bytes.get(p..p + 8) else {
-                while bytes.get(p).is_some_and(|&b| b <= b' ') {
+                while bytes.get(p).is_some_and(|&b| is_ws(b)) {
                     p += 1;
                 }
                 break;
@@ -364,13 +466,31 @@ impl<'a> Tokenizer<'a> {
                 break;
             };
             let v = u64::from_le_bytes(word);
+            if v == SPACES || v == LF || v == CRLF {
+                p += 8;
+                continue;
+            }
             // the high bit of every byte above the space (masking first keeps carries in)
             let printable = (((v & splat(0x7F)) + splat(0x7F - b' ')) | v) & HI;
-            if printable != 0 {
-                p += (printable.trailing_zeros() / 8) as usize;
+            if printable & 0x80 != 0 {
                 break;
             }
-            p += 8;
+            // the bytes before the first printable one: other than spaces (line ends, tabs,
+            // controls XML forbids), they are looked up one by one
+            let len = if printable == 0 {
+                8
+            } else {
+                (printable.trailing_zeros() / 8) as usize
+            };
+            let before = ((printable & printable.wrapping_neg()) >> 7).wrapping_sub(1);
+            if (v ^ SPACES) & before != 0 && !word[..len].iter().all(|&b| is_ws(b)) {
+                // not layout: the text token from the start of the run is refused
+                return;
+            }
+            p += len;
+            if printable != 0 {
+                break;
+            }
         }
         if bytes.get(p) == Some(&b'<') {
             self.pos = p;
@@ -397,9 +517,16 @@ impl<'a> Tokenizer<'a> {
                 Some(b'!') => {
                     let rest = &bytes[start..];
                     if rest.starts_with(b"<!--") {
-                        let Some(i) = find_end(&rest[4..], b"-->") else {
+                        let body = &rest[4..];
+                        let Some(i) = find_end(body, b"-->") else {
                             return Err((ParseErrorKind::UnexpectedEof, start));
                         };
+                        // up to the first `-` of the `-->`, so that a `-` before it counts
+                        if !comment_is_clean(&body[..=i])
+                            && let Some(e) = comment_error(body, i, start + 4)
+                        {
+                            return Err(e);
+                        }
                         self.pos = start + 4 + i + 3;
                         continue;
                     }
@@ -437,6 +564,25 @@ impl<'a> Tokenizer<'a> {
                             start,
                         ));
                     }
+                    // a name without a colon (Namespaces in XML, section 7)
+                    match scan_name(target, 0) {
+                        Ok((end, 0)) if end == target.len() => {}
+                        Ok((end, 0)) => {
+                            return Err((
+                                ParseErrorKind::Malformed("invalid character in name"),
+                                start + 2 + end,
+                            ));
+                        }
+                        Ok(_) => {
+                            return Err((
+                                ParseErrorKind::Malformed(
+                                    "colon in a processing instruction target",
+                                ),
+                                start,
+                            ));
+                        }
+                        Err(m) => return Err((ParseErrorKind::Malformed(m), start)),
+                    }
                     if target.eq_ignore_ascii_case(b"xml") {
                         return Err((
                             ParseErrorKind::Malformed(
@@ -444,6 +590,9 @@ impl<'a> Tokenizer<'a> {
                             ),
                             start,
                         ));
+                    }
+                    if let Some(at) = find_forbidden_char(body) {
+                        return Err((ParseErrorKind::Malformed(FORBIDDEN_CHAR), start + 2 + at));
                     }
                     self.pos = start + 2 + i + 2;
                     continue;
@@ -540,6 +689,7 @@ impl<'a> Tokenizer<'a> {
         let name = &self.src[start + 1..p];
         self.attrs.clear();
         self.xmlns = false;
+        self.prefixed = false;
         let mut seen = 0u64;
         loop {
             // whitespace before an attribute, `/>` or `>`
@@ -647,6 +797,7 @@ impl<'a> Tokenizer<'a> {
                 ));
             }
             self.xmlns |= attr_name.starts_with("xmlns");
+            self.prefixed |= attr_prefix_len != 0;
             self.attrs.push(RawAttr {
                 name: attr_name,
                 value,
@@ -766,7 +917,7 @@ mod tests {
     fn finds_the_end_of_comments_pis_and_cdata() {
         for (doc, want) in [
             (
-                "<a><!-- x > y -- z -->t</a>",
+                "<a><!-- x > y - z -->t</a>",
                 vec!["<a ", "Tfalsefalse:t", "</a"],
             ),
             ("<a><!---->t</a>", vec!["<a ", "Tfalsefalse:t", "</a"]),
@@ -779,7 +930,19 @@ mod tests {
         ] {
             assert_eq!(tokens(doc).unwrap(), want, "{doc}");
         }
-        for bad in ["<a><!--->", "<a><!-- x ->", "<a><?pi x>", "<a><![CDATA[x]>"] {
+        for bad in [
+            "<a><!--->",
+            "<a><!-- x ->",
+            "<a><!-- x -- y -->",
+            "<a><!-- x --->",
+            "<a><!-- \u{1} -->",
+            "<a><?pi x>",
+            "<a><?*pi x?>",
+            "<a><?p:i x?>",
+            "<a><?p=i x?>",
+            "<a><?pi \u{1}?>",
+            "<a><![CDATA[x]>",
+        ] {
             assert!(tokens(bad).is_err(), "{bad}");
         }
     }
