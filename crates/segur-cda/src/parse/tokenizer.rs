@@ -259,14 +259,35 @@ fn comment_error(body: &[u8], end: usize, offset: usize) -> Option<TokError> {
         .map(|at| (ParseErrorKind::Malformed(FORBIDDEN_CHAR), offset + at))
 }
 
-/// The offset of the first character XML forbids in `bytes` (see [`forbidden_char`]): 32 bytes
-/// at a time (a branch-free test the compiler vectorises), then eight at a time; only `0xEF`
-/// bytes (which may start U+FFFE or U+FFFF) are looked at one by one.
+/// The offset of the first character XML forbids in `bytes` (see [`forbidden_char`]).
 pub(crate) fn find_forbidden_char(bytes: &[u8]) -> Option<usize> {
+    find_forbidden::<false>(bytes)
+}
+
+/// The offset of the first thing XML forbids in character data: a character it forbids (see
+/// [`forbidden_char`]) or a `]]>`, which only ends CDATA sections.
+pub(crate) fn find_invalid_char_data(bytes: &[u8]) -> Option<usize> {
+    find_forbidden::<true>(bytes)
+}
+
+/// Whether XML forbids what starts at `at`: a character (see [`forbidden_char`]), or in
+/// character data (`TEXT`) a `]]>`.
+#[inline]
+fn forbidden_at<const TEXT: bool>(bytes: &[u8], at: usize) -> bool {
+    forbidden_char(bytes, at) || TEXT && bytes[at..].starts_with(b"]]>")
+}
+
+/// The first offset where [`forbidden_at`] holds: 32 bytes at a time (a branch-free test the
+/// compiler vectorises), then eight at a time; only the bytes that may start what is looked
+/// for (`0xEF`, which may start U+FFFE or U+FFFF, and `]` in character data) are looked at one
+/// by one.
+fn find_forbidden<const TEXT: bool>(bytes: &[u8]) -> Option<usize> {
     let mut p = 0;
     for chunk in bytes.chunks_exact(32) {
-        if chunk.iter().fold(false, |any, &b| any | suspect(b))
-            && let Some(at) = (p..p + 32).find(|&i| forbidden_char(bytes, i))
+        if chunk
+            .iter()
+            .fold(false, |any, &b| any | suspect(b) | (TEXT & (b == b']')))
+            && let Some(at) = (p..p + 32).find(|&i| forbidden_at::<TEXT>(bytes, i))
         {
             return Some(at);
         }
@@ -277,45 +298,29 @@ pub(crate) fn find_forbidden_char(bytes: &[u8]) -> Option<usize> {
         // candidates (the lowest exact, the others checked one by one below): a word without
         // any, the common word of comments and text, needs no closer look
         let low = below(v, 0x20);
-        let mut ef = equal(v, 0xEF);
-        if low | ef == 0 {
+        let mut candidates = equal(v, 0xEF) | if TEXT { equal(v, b']') } else { 0 };
+        if low | candidates == 0 {
             p += 8;
             continue;
         }
         let controls = if low == 0 { 0 } else { forbidden_controls(v) };
         if controls != 0 {
-            // an 0xEF before the control may start a forbidden character too
-            ef &= (controls & controls.wrapping_neg()) - 1;
+            // a candidate before the control may be forbidden too
+            candidates &= (controls & controls.wrapping_neg()) - 1;
         }
-        while ef != 0 {
-            let at = p + (ef.trailing_zeros() / 8) as usize;
-            if forbidden_char(bytes, at) {
+        while candidates != 0 {
+            let at = p + (candidates.trailing_zeros() / 8) as usize;
+            if forbidden_at::<TEXT>(bytes, at) {
                 return Some(at);
             }
-            ef &= ef - 1;
+            candidates &= candidates - 1;
         }
         if controls != 0 {
             return Some(p + (controls.trailing_zeros() / 8) as usize);
         }
         p += 8;
     }
-    (p..bytes.len()).find(|&i| forbidden_char(bytes, i))
-}
-
-/// The offset of the first thing XML forbids in character data: a character it forbids (see
-/// [`find_forbidden_char`]) or a `]]>`, which only ends CDATA sections.
-pub(crate) fn find_invalid_char_data(bytes: &[u8]) -> Option<usize> {
-    let forbidden = find_forbidden_char(bytes);
-    let before = &bytes[..forbidden.unwrap_or(bytes.len())];
-    let mut from = 0;
-    while let Some(i) = memchr(b']', &before[from..]) {
-        let at = from + i;
-        if before[at..].starts_with(b"]]>") {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    forbidden
+    (p..bytes.len()).find(|&i| forbidden_at::<TEXT>(bytes, i))
 }
 
 /// Whether an attribute-value byte ends the fast scan: the closing quote, `<`, `&`, a control
@@ -948,6 +953,34 @@ mod tests {
     }
 
     #[test]
+    fn checks_comments_like_the_grammar() {
+        let pieces = ["a", "-", "\t", "\n", "\u{1}", "\u{ffff}", "\u{fff0}", ">"];
+        let mut bodies = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = bodies
+                .iter()
+                .flat_map(|s| pieces.iter().map(move |p| format!("{s}{p}")))
+                .collect();
+            bodies.extend(longer);
+            bodies.dedup();
+        }
+        // short comments, and comments across one or two 32-byte chunks
+        for body in &bodies {
+            for pad in [0, 3, 27, 30, 33, 61, 64] {
+                let body = format!("{}{body}", "y".repeat(pad));
+                let doc = format!("<a><!--{body}-->t</a>");
+                let valid = !body.contains("--")
+                    && !body.ends_with('-')
+                    && !(0..body.len()).any(|i| forbidden_char(body.as_bytes(), i));
+                // a `-->` inside the body ends the comment early: the rest is then text
+                if !body.contains("-->") {
+                    assert_eq!(tokens(&doc).is_ok(), valid, "{body:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn skips_layout_after_comments_when_asked() {
         let doc = "<a>\n  <!-- c -->\n  <?p x?>\n  <b/>\n  x <!-- d --> y\n</a>";
         let mut t = Tokenizer::new(doc, 0, 8, 1 << 20);
@@ -1028,12 +1061,34 @@ mod tests {
             strings.extend(longer);
             strings.dedup();
         }
+        // at every shift of the word boundary, and across the boundary of the 32-byte chunks
+        let shifts = (0..8).chain(26..34);
         for s in &strings {
-            for shift in 0..8 {
+            for shift in shifts.clone() {
                 let text = format!("{}{s}", "x".repeat(shift));
                 let bytes = text.as_bytes();
                 let want = (0..bytes.len()).find(|&i| forbidden_char(bytes, i));
                 assert_eq!(find_forbidden_char(bytes), want, "{text:?}");
+            }
+        }
+        // character data: `]]>` too
+        let pieces = ["a", "]", ">", "]]", "\u{1}", "\u{ffff}", "\n"];
+        let mut strings = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = strings
+                .iter()
+                .flat_map(|s| pieces.iter().map(move |p| format!("{s}{p}")))
+                .collect();
+            strings.extend(longer);
+            strings.dedup();
+        }
+        for s in &strings {
+            for shift in shifts.clone() {
+                let text = format!("{}{s}", "x".repeat(shift));
+                let bytes = text.as_bytes();
+                let want = (0..bytes.len())
+                    .find(|&i| forbidden_char(bytes, i) || bytes[i..].starts_with(b"]]>"));
+                assert_eq!(find_invalid_char_data(bytes), want, "{text:?}");
             }
         }
     }
