@@ -5,12 +5,13 @@ use segur_cda::build::DocumentDescription;
 use segur_cda::write::Style;
 use segur_cda::{Document, parse};
 
-/// Written documents parse back to the same model, in both layouts, and writing is
-/// deterministic.
+/// Written documents are well-formed for an independent parser (roxmltree), parse back to the
+/// same model, in both layouts, and writing is deterministic.
 fn assert_writes_back(doc: &Document<'_>) {
     for style in [Style::Compact, Style::Pretty] {
         let xml = doc.to_xml(style);
         assert_eq!(doc.to_xml(style), xml, "writing is not deterministic");
+        assert_well_formed(&xml);
         let back = parse(xml.as_bytes())
             .unwrap_or_else(|e| panic!("written document does not parse: {e}\n{xml}"));
         assert!(
@@ -51,6 +52,7 @@ pub(crate) fn check(data: &[u8]) {
             // result parses, but it is not the same model
             for style in [Style::Compact, Style::Pretty] {
                 let xml = doc.to_xml(style);
+                assert_well_formed(&xml);
                 assert!(
                     parse(xml.as_bytes()).is_ok(),
                     "written document does not parse\n{xml}"
@@ -59,6 +61,13 @@ pub(crate) fn check(data: &[u8]) {
         } else {
             assert_writes_back(&doc);
         }
+    }
+}
+
+/// A written document is well-formed for an independent parser.
+fn assert_well_formed(xml: &str) {
+    if let Err(e) = roxmltree::Document::parse(xml) {
+        panic!("roxmltree finds the written document malformed: {e}\n{xml}");
     }
 }
 

@@ -52,11 +52,13 @@ pub(crate) enum Token<'a> {
 }
 
 /// Byte classes for names: part of a name, the `:` of a prefix, a byte that ends a name in a
-/// tag (whitespace, `/`, `>`, `=`), or a byte that cannot appear in a name.
+/// tag (whitespace, `/`, `>`, `=`), a byte that cannot appear in a name, or a byte of a
+/// non-ASCII character (looked up by [`name_char`]).
 const NAME: u8 = 0;
 const COLON: u8 = 1;
 const END: u8 = 2;
 const BAD: u8 = 3;
+const HIGH: u8 = 4;
 
 const CLASS: [u8; 256] = {
     let mut t = [NAME; 256];
@@ -65,7 +67,7 @@ const CLASS: [u8; 256] = {
         t[c] = BAD;
         c += 1;
     }
-    let bad = b"<&\"'!?;,()[]{}|\\^`*+@$%#~";
+    let bad = b"<&\"'!?;,()[]{}|\\^`*+@$%#~\x7F";
     let mut i = 0;
     while i < bad.len() {
         t[bad[i] as usize] = BAD;
@@ -78,51 +80,127 @@ const CLASS: [u8; 256] = {
         i += 1;
     }
     t[b':' as usize] = COLON;
+    let mut c = 0x80;
+    while c < 0x100 {
+        t[c] = HIGH;
+        c += 1;
+    }
     t
 };
 
+/// The non-ASCII character starting at `at` (the input is valid UTF-8) and its length, when it
+/// may appear in a name (`NameChar` of XML 1.0, fifth edition), with whether it may also
+/// start one (`NameStartChar`).
+fn name_char(bytes: &[u8], at: usize) -> Option<(usize, bool)> {
+    let len = match bytes.get(at)? {
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    };
+    let c = std::str::from_utf8(bytes.get(at..at + len)?)
+        .ok()?
+        .chars()
+        .next()?;
+    let start = matches!(c,
+        '\u{C0}'..='\u{D6}'
+            | '\u{D8}'..='\u{F6}'
+            | '\u{F8}'..='\u{2FF}'
+            | '\u{370}'..='\u{37D}'
+            | '\u{37F}'..='\u{1FFF}'
+            | '\u{200C}'..='\u{200D}'
+            | '\u{2070}'..='\u{218F}'
+            | '\u{2C00}'..='\u{2FEF}'
+            | '\u{3001}'..='\u{D7FF}'
+            | '\u{F900}'..='\u{FDCF}'
+            | '\u{FDF0}'..='\u{FFFD}'
+            | '\u{10000}'..='\u{EFFFF}');
+    let other = matches!(c, '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}');
+    (start || other).then_some((len, start))
+}
+
 /// Scans a (possibly prefixed) name starting at `p`; returns its end and the length of its
-/// prefix (0 without prefix). Checks it is non-empty,
-/// holds no forbidden ASCII, does not start with a digit, `-`, `.` or `:`, and has at most one
-/// `:`, not at its end.
+/// prefix (0 without prefix). Checks it is non-empty, holds only name characters, starts with
+/// a name start character (not a digit, `-`, `.`, `:` or their non-ASCII peers), and has at
+/// most one `:`, not at its end.
 #[inline]
 fn scan_name(bytes: &[u8], start: usize) -> Result<(usize, usize), &'static str> {
-    // a tight loop over name bytes, then a look at what stopped it
-    let run = |from: usize| {
-        bytes.get(from..).map_or(from, |rest| {
-            from + rest
-                .iter()
-                .position(|&b| CLASS[usize::from(b)] != NAME)
-                .unwrap_or(rest.len())
-        })
-    };
-    let mut p = run(start);
+    // ASCII names: a tight loop over name bytes, then a look at what stopped it
+    let mut p = name_run(bytes, start);
     let mut colon = usize::MAX;
     if bytes.get(p) == Some(&b':') {
         colon = p;
-        p = run(p + 1);
+        p = name_run(bytes, p + 1);
     }
     match bytes.get(p).map(|&b| CLASS[usize::from(b)]) {
-        None | Some(END) => {}
-        Some(COLON) => return Err("invalid qualified name"),
-        Some(_) => return Err("invalid character in name"),
+        None | Some(END) => name_end::<false>(bytes, start, p, colon),
+        Some(COLON) => Err("invalid qualified name"),
+        Some(HIGH) => scan_name_with_high_bytes(bytes, start),
+        Some(_) => Err("invalid character in name"),
     }
-    if p == start {
+}
+
+/// The end of the run of ASCII name bytes (class `NAME`) starting at `from`.
+#[inline]
+fn name_run(bytes: &[u8], from: usize) -> usize {
+    bytes.get(from..).map_or(from, |rest| {
+        from + rest
+            .iter()
+            .position(|&b| CLASS[usize::from(b)] != NAME)
+            .unwrap_or(rest.len())
+    })
+}
+
+/// [`scan_name`] for a name holding non-ASCII characters.
+#[cold]
+fn scan_name_with_high_bytes(bytes: &[u8], start: usize) -> Result<(usize, usize), &'static str> {
+    let mut p = name_run(bytes, start);
+    let mut colon = usize::MAX;
+    loop {
+        match bytes.get(p).map(|&b| CLASS[usize::from(b)]) {
+            None | Some(END) => return name_end::<true>(bytes, start, p, colon),
+            Some(COLON) if colon == usize::MAX => {
+                colon = p;
+                p = name_run(bytes, p + 1);
+            }
+            Some(COLON) => return Err("invalid qualified name"),
+            Some(HIGH) => match name_char(bytes, p) {
+                Some((len, _)) => p = name_run(bytes, p + len),
+                None => return Err("invalid character in name"),
+            },
+            Some(_) => return Err("invalid character in name"),
+        }
+    }
+}
+
+/// The checks of [`scan_name`] on a name of name characters from `start` to `end`, with its
+/// colon (if any) at `colon`; `HIGH_BYTES` when it may hold non-ASCII characters.
+#[inline]
+fn name_end<const HIGH_BYTES: bool>(
+    bytes: &[u8],
+    start: usize,
+    end: usize,
+    colon: usize,
+) -> Result<(usize, usize), &'static str> {
+    if end == start {
         return Err("empty name");
     }
     // the name, and the local part of a prefixed name, start with a name start character
-    let bad_start = |at: usize| matches!(bytes[at], b'0'..=b'9' | b'-' | b'.' | b':');
+    let bad_start = |at: usize| match bytes[at] {
+        b'0'..=b'9' | b'-' | b'.' | b':' => true,
+        0x80.. if HIGH_BYTES => name_char(bytes, at).is_none_or(|(_, start)| !start),
+        _ => false,
+    };
     if bad_start(start) {
         return Err("invalid name start character");
     }
-    if colon == p - 1 {
+    if colon == end - 1 {
         return Err("invalid qualified name");
     }
     if colon != usize::MAX && bad_start(colon + 1) {
         return Err("invalid name start character");
     }
     Ok((
-        p,
+        end,
         if colon == usize::MAX {
             0
         } else {
@@ -1111,8 +1189,29 @@ mod tests {
             "</a b>",
             "<?xml version='1.0'?>",
             "<a/ >",
+            "<a\u{7f}>",
+            "<a\u{d7}b>",
+            "<a\u{f7}>",
+            "<a\u{a0}>",
+            "<\u{b7}a>",
+            "<\u{300}a>",
+            "<p:\u{203f}a>",
+            "<a \u{bf}='1'>",
+            "<a\u{fffe}>",
         ] {
             assert!(tokens(bad).is_err(), "{bad}");
+        }
+        // non-ASCII name characters (XML 1.0, fifth edition)
+        for good in [
+            "<\u{e9}t\u{e9}/>",
+            "<a\u{b7}b/>",
+            "<a\u{300}/>",
+            "<p:\u{c0}\u{203f}/>",
+            "<\u{4e2d}\u{6587}/>",
+            "<a\u{10000}/>",
+            "<a \u{e9}='1'/>",
+        ] {
+            assert!(tokens(good).is_ok(), "{good}");
         }
     }
 }
