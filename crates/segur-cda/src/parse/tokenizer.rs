@@ -874,6 +874,20 @@ impl<'a> Tokenizer<'a> {
 mod tests {
     use super::*;
 
+    /// Every concatenation of up to `most` of `pieces`.
+    fn concatenations(pieces: &[&str], most: usize) -> Vec<String> {
+        let mut all = vec![String::new()];
+        for _ in 0..most {
+            let longer: Vec<String> = all
+                .iter()
+                .flat_map(|s| pieces.iter().map(move |p| format!("{s}{p}")))
+                .collect();
+            all.extend(longer);
+            all.dedup();
+        }
+        all
+    }
+
     fn tokens(src: &str) -> Result<Vec<String>, TokError> {
         let mut t = Tokenizer::new(src, 0, 64, 1 << 20);
         let mut out = Vec::new();
@@ -1012,15 +1026,7 @@ mod tests {
     #[test]
     fn checks_comments_like_the_grammar() {
         let pieces = ["a", "-", "\t", "\n", "\u{1}", "\u{ffff}", "\u{fff0}", ">"];
-        let mut bodies = vec![String::new()];
-        for _ in 0..4 {
-            let longer: Vec<String> = bodies
-                .iter()
-                .flat_map(|s| pieces.iter().map(move |p| format!("{s}{p}")))
-                .collect();
-            bodies.extend(longer);
-            bodies.dedup();
-        }
+        let bodies = concatenations(&pieces, 4);
         // short comments, and comments across one or two 32-byte chunks
         for body in &bodies {
             for pad in [0, 3, 27, 30, 33, 61, 64] {
@@ -1109,15 +1115,7 @@ mod tests {
             "\u{fffd}", "\u{f000}", "\u{ffef}", "abcdefg",
         ];
         // every string of up to four pieces, at every shift of the word boundary
-        let mut strings = vec![String::new()];
-        for _ in 0..4 {
-            let longer: Vec<String> = strings
-                .iter()
-                .flat_map(|s| pieces.iter().map(move |p| format!("{s}{p}")))
-                .collect();
-            strings.extend(longer);
-            strings.dedup();
-        }
+        let strings = concatenations(&pieces, 4);
         // at every shift of the word boundary, and across the boundary of the 32-byte chunks
         let shifts = (0..8).chain(26..34);
         for s in &strings {
@@ -1130,15 +1128,7 @@ mod tests {
         }
         // character data: `]]>` too
         let pieces = ["a", "]", ">", "]]", "\u{1}", "\u{ffff}", "\n"];
-        let mut strings = vec![String::new()];
-        for _ in 0..5 {
-            let longer: Vec<String> = strings
-                .iter()
-                .flat_map(|s| pieces.iter().map(move |p| format!("{s}{p}")))
-                .collect();
-            strings.extend(longer);
-            strings.dedup();
-        }
+        let strings = concatenations(&pieces, 5);
         for s in &strings {
             for shift in shifts.clone() {
                 let text = format!("{}{s}", "x".repeat(shift));
