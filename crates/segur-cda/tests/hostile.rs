@@ -365,6 +365,11 @@ fn well_formedness_is_checked_where_the_model_keeps_nothing() {
     ));
     // attributes the typed parser never reads: their prefix must be bound, and two names that
     // expand to the same namespace and local name are a duplicate
+    // references in attributes the typed parser never reads
+    for bad in ["a &amp", "&#x41;t;l&", "&nbsp;", "&#0;"] {
+        let unread = doc("").replace("<title>", &format!("<title a='{bad}'>"));
+        assert!(parse(unread.as_bytes()).is_err(), "{bad}");
+    }
     let unbound = doc("").replace("<title>", "<title mood:code='x'>");
     assert!(matches!(
         kind(unbound.as_bytes()),
@@ -382,6 +387,7 @@ fn well_formedness_is_checked_where_the_model_keeps_nothing() {
         "<?pi?>",
         "<?pi  a ?>",
         "<unknown x:a='1' a='2'>]] ] ]></unknown>",
+        "<unknown a='&lt;&#65;\t'/>",
         "<unknown><![CDATA[]]]]></unknown>",
     ] {
         let text = doc(good);

@@ -246,6 +246,9 @@ impl<'a> Reader<'a> {
         if self.tok.prefixed {
             self.check_prefixed_attributes(offset)?;
         }
+        if self.tok.impure {
+            self.check_attribute_references(offset)?;
+        }
         self.open.push(Open {
             qname,
             name_at: offset + 1,
@@ -345,6 +348,16 @@ impl<'a> Reader<'a> {
                 offset,
             )),
         }
+    }
+
+    /// Checks the references in the attribute values of the current start tag, which the
+    /// typed parser may never decode.
+    #[inline(never)]
+    fn check_attribute_references(&self, offset: usize) -> Result<(), Box<ParseError>> {
+        for a in self.attrs.iter().filter(|a| !a.plain) {
+            check_refs(a.value).map_err(|k| self.error(k, offset))?;
+        }
+        Ok(())
     }
 
     /// Resolves a prefix (`""` = default namespace, which applies to elements only).
@@ -743,7 +756,8 @@ fn decode(raw: &str, attribute: bool) -> Result<Cow<'_, str>, ParseErrorKind> {
     Ok(Cow::Owned(out))
 }
 
-/// Checks the references of skipped text (as [`decode`] would) without building anything.
+/// Checks the references of skipped text or attribute values (as [`decode`] would) without
+/// building anything.
 fn check_refs(raw: &str) -> Result<(), ParseErrorKind> {
     let bytes = raw.as_bytes();
     let mut from = 0;

@@ -503,6 +503,9 @@ pub(crate) struct Tokenizer<'a> {
     pub(crate) xmlns: bool,
     /// Whether the last start tag has a prefixed attribute (`xmlns:*` included).
     pub(crate) prefixed: bool,
+    /// Whether the last start tag has an attribute value that is not plain (see
+    /// [`RawAttr::plain`]).
+    pub(crate) impure: bool,
     max_attrs: usize,
     max_text: usize,
 }
@@ -516,6 +519,7 @@ impl<'a> Tokenizer<'a> {
             expected_end: None,
             xmlns: false,
             prefixed: false,
+            impure: false,
             max_attrs,
             max_text,
         }
@@ -752,6 +756,7 @@ impl<'a> Tokenizer<'a> {
         self.attrs.clear();
         self.xmlns = false;
         self.prefixed = false;
+        self.impure = false;
         let mut seen = 0u64;
         loop {
             // whitespace before an attribute, `/>` or `>`
@@ -860,6 +865,7 @@ impl<'a> Tokenizer<'a> {
             }
             self.xmlns |= attr_name.starts_with("xmlns");
             self.prefixed |= attr_prefix_len != 0;
+            self.impure |= !plain;
             self.attrs.push(RawAttr {
                 name: attr_name,
                 value,
