@@ -1184,4 +1184,21 @@ mod tests {
         );
         assert!(size_of::<ClinicalStatement<'_>>() < 2048);
     }
+
+    #[test]
+    fn children_lifted_out_of_containers_write_back_in_place() {
+        // found by fuzz_cda_build: a `templateId` inside a document-level `component` was
+        // lifted into the document's extensions, written at the document level and read back
+        // as a typed `templateId`
+        let doc = r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><templateId root="1.2"/>
+            <component><other/><templateId ro="x"/><component/></component>
+            <componentOf><title>t</title></componentOf><after/></ClinicalDocument>"#;
+        let parsed = crate::parse(doc.as_bytes()).unwrap();
+        assert_eq!(parsed.template_ids.len(), 1);
+        assert_eq!(parsed.extensions.len(), 5);
+        for style in [crate::write::Style::Compact, crate::write::Style::Pretty] {
+            let xml = parsed.to_xml(style);
+            assert_eq!(crate::parse(xml.as_bytes()).unwrap(), parsed, "{xml}");
+        }
+    }
 }

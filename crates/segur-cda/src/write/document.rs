@@ -88,8 +88,23 @@ pub(super) fn write_document(doc: &Document<'_>, style: Style) -> String {
     if let Some(c) = &doc.component_of {
         component_of(&mut w, c);
     }
+    // an extension named like a typed child (lifted by the parser out of a `component`,
+    // `componentOf`, `documentationOf` or `authorization` it did not understand) would read
+    // back as that child: it goes back into a `component`, out of which it is lifted again
+    let mut wrapped = false;
     for e in other_ext {
+        let typed_name = e.name.namespace.as_deref() == Some(HL7_NS)
+            && DOCUMENT_CHILDREN.contains(&e.name.local.as_ref());
+        if typed_name && !wrapped {
+            w.start("component");
+        } else if !typed_name && wrapped {
+            w.end();
+        }
+        wrapped = typed_name;
         element(&mut w, e);
+    }
+    if wrapped {
+        w.end();
     }
     if let Some(b) = &doc.body {
         body(&mut w, b);
@@ -347,6 +362,37 @@ fn entity_tags(role_tag: &str) -> (&'static str, &'static str) {
 
 /// Document children kept as extensions: `copyTime` (rank 0), the only schema element between
 /// versionNumber and recordTarget, and the others (rank 1, after the typed children).
+/// The `ClinicalDocument` children the parser reads as typed data (an element of the HL7
+/// namespace with another name is kept as an extension).
+pub(crate) const DOCUMENT_CHILDREN: [&str; 26] = [
+    "realmCode",
+    "typeId",
+    "templateId",
+    "id",
+    "code",
+    "title",
+    "effectiveTime",
+    "confidentialityCode",
+    "languageCode",
+    "setId",
+    "versionNumber",
+    "recordTarget",
+    "author",
+    "dataEnterer",
+    "informant",
+    "custodian",
+    "informationRecipient",
+    "legalAuthenticator",
+    "authenticator",
+    "participant",
+    "inFulfillmentOf",
+    "documentationOf",
+    "relatedDocument",
+    "authorization",
+    "componentOf",
+    "component",
+];
+
 pub(crate) fn document_extension_rank(e: &Element<'_>) -> u8 {
     u8::from(!e.name.is_hl7("copyTime"))
 }
@@ -977,4 +1023,21 @@ fn relationship(w: &mut XmlOut, r: &Relationship<'_>) {
         element(w, e);
     }
     w.end();
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_typed_document_children_are_those_the_writer_knows() {
+        // the writer wraps extensions with these names (see `DOCUMENT_CHILDREN`) because the
+        // parser would read them as typed data
+        for name in super::DOCUMENT_CHILDREN {
+            let doc =
+                format!(r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><{name}/></ClinicalDocument>"#);
+            let parsed = crate::parse(doc.as_bytes()).unwrap();
+            assert!(parsed.extensions.is_empty(), "{name}");
+        }
+        let doc = r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><copyTime/></ClinicalDocument>"#;
+        assert_eq!(crate::parse(doc.as_bytes()).unwrap().extensions.len(), 1);
+    }
 }
