@@ -47,7 +47,8 @@ pub(crate) fn check(data: &[u8]) {
 }
 
 /// A document the parser accepts is namespace-well-formed for roxmltree too. Not compared:
-/// input that is not UTF-8 (the parser transcodes ISO-8859-1 and windows-1252) and, by design
+/// input that is not UTF-8 or is declared in another encoding (the parser transcodes
+/// ISO-8859-1 and windows-1252) and, by design
 /// (see the segur-cda README), the parts the parser does not search for characters XML forbids:
 /// layout before markup, and in documents with base64 content, the payloads (their decoder
 /// refuses any byte outside its alphabet, `]]>` included).
@@ -56,6 +57,20 @@ fn assert_well_formed(data: &[u8]) {
         return;
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // UTF-8 bytes declared as ISO-8859-1 or windows-1252 are other characters for the parser
+    let declaration = text
+        .strip_prefix("<?xml")
+        .and_then(|rest| rest.split_once("?>"));
+    if let Some((declaration, _)) = declaration {
+        let declaration = declaration.to_ascii_lowercase();
+        if declaration.contains("encoding")
+            && !["utf-8", "utf8", "ascii"]
+                .iter()
+                .any(|e| declaration.contains(e))
+        {
+            return;
+        }
+    }
     let error = match roxmltree::Document::parse(text) {
         Err(roxmltree::Error::NonXmlChar(..)) => {
             roxmltree::Document::parse(&without_layout_controls(text)).err()

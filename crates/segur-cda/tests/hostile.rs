@@ -358,6 +358,9 @@ fn well_formedness_is_checked_where_the_model_keeps_nothing() {
     }
     let narrative = doc("").replace("narrative", "a\u{1}b");
     assert_eq!(kind(narrative.as_bytes()), forbidden);
+    // layout inside a narrative block is kept in its raw span: checked too
+    let narrative = doc("").replace("<paragraph>", "\n \u{8}<paragraph>");
+    assert_eq!(kind(narrative.as_bytes()), forbidden);
     let narrative = doc("").replace("narrative", "a]]>b");
     assert!(matches!(
         kind(narrative.as_bytes()),

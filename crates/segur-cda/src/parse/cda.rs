@@ -752,7 +752,7 @@ fn section_child<'a>(r: &mut Reader<'a>, c: Start<'a>, sec: &mut Section<'a>) ->
         "text" => {
             let media_type = r.attr("mediaType", c.offset)?;
             let from = r.pos();
-            let to = r.skip()?;
+            let to = r.skip_raw()?;
             let raw = Cow::Borrowed(&r.src()[from..to.max(from)]);
             sec.text = Some(Narrative { media_type, raw });
         }

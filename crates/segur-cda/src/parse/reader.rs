@@ -402,6 +402,19 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// [`Self::skip`] for content the caller keeps as a raw span (a narrative block): its
+    /// layout is checked like any other text, since the span carries it to the caller.
+    pub(crate) fn skip_raw(&mut self) -> Result<usize, Box<ParseError>> {
+        let target = self.open.len() - 1;
+        loop {
+            match self.read_item(false)? {
+                Item::Text(t) => self.check_dropped_text(t)?,
+                Item::End(offset) if self.open.len() == target => return Ok(offset),
+                Item::End(_) | Item::Child(_) => {}
+            }
+        }
+    }
+
     /// The next item for a caller that ignores text: layout before markup is stepped over
     /// without a token, and other text is checked (the text item is still returned, for the
     /// caller to drop).
