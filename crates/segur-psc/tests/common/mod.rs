@@ -111,6 +111,13 @@ impl OidcProvider {
     /// Starts the provider on a free loopback port and waits until it is ready. Panics with
     /// instructions when Node.js or the npm package is missing: these tests never skip.
     pub fn start(env: &[(&str, &str)]) -> Self {
+        // Providers start one at a time: a test binary runs its tests in parallel, and several
+        // Node.js processes loading oidc-provider at once on a small CI machine made one miss
+        // its readiness deadline.
+        static STARTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _starting = STARTING
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let dir = harness_dir();
         assert!(
             dir.join("node_modules/oidc-provider/package.json")
@@ -143,7 +150,7 @@ impl OidcProvider {
             // Keep draining: a closed pipe would kill the provider on its next write.
             let _ = std::io::copy(&mut reader, &mut std::io::sink());
         });
-        let line = match rx.recv_timeout(Duration::from_secs(30)) {
+        let line = match rx.recv_timeout(Duration::from_secs(120)) {
             Ok(l) if !l.trim().is_empty() => l,
             other => {
                 let _ = child.kill();
