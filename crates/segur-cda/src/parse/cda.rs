@@ -751,9 +751,7 @@ fn section_child<'a>(r: &mut Reader<'a>, c: Start<'a>, sec: &mut Section<'a>) ->
         "title" => sec.title = Some(r.text()?),
         "text" => {
             let media_type = r.attr("mediaType", c.offset)?;
-            let from = r.pos();
-            let to = r.skip_raw()?;
-            let raw = Cow::Borrowed(&r.src()[from..to.max(from)]);
+            let raw = Cow::Borrowed(r.skip_raw()?);
             sec.text = Some(Narrative { media_type, raw });
         }
         "confidentialityCode" => code_fill(r, c, insert_default(&mut sec.confidentiality_code))?,

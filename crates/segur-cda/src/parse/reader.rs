@@ -3,7 +3,9 @@
 
 use std::borrow::Cow;
 
-use super::tokenizer::{FORBIDDEN_CHAR, RawAttr, Token, Tokenizer, find_invalid_char_data};
+use super::tokenizer::{
+    FORBIDDEN_CHAR, RawAttr, Token, Tokenizer, find_forbidden_char, find_invalid_char_data,
+};
 use crate::error::{Limit, ParseError, ParseErrorKind};
 use crate::model::{Attribute, Element, HL7_NS, Node, QName, XML_NS, XSI_NS};
 use crate::parse::Limits;
@@ -110,10 +112,6 @@ impl<'a> Reader<'a> {
             capture_nodes: Vec::new(),
             expanded: Vec::new(),
         }
-    }
-
-    pub(crate) fn src(&self) -> &'a str {
-        self.src
     }
 
     /// The current position (after the last token).
@@ -402,16 +400,16 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// [`Self::skip`] for content the caller keeps as a raw span (a narrative block): its
-    /// layout is checked like any other text, since the span carries it to the caller.
-    pub(crate) fn skip_raw(&mut self) -> Result<usize, Box<ParseError>> {
-        let target = self.open.len() - 1;
-        loop {
-            match self.read_item(false)? {
-                Item::Text(t) => self.check_dropped_text(t)?,
-                Item::End(offset) if self.open.len() == target => return Ok(offset),
-                Item::End(_) | Item::Child(_) => {}
-            }
+    /// [`Self::skip`] for content the caller keeps as a raw span (a narrative block): the
+    /// span is also searched for characters XML forbids in one pass, since it carries its
+    /// layout (which [`Self::skip`] steps over unsearched) to the caller. Returns the span.
+    pub(crate) fn skip_raw(&mut self) -> Result<&'a str, Box<ParseError>> {
+        let from = self.pos();
+        let to = self.skip()?.max(from);
+        let raw = &self.src[from..to];
+        match find_forbidden_char(raw.as_bytes()) {
+            None => Ok(raw),
+            Some(i) => Err(self.error(ParseErrorKind::Malformed(FORBIDDEN_CHAR), from + i)),
         }
     }
 
