@@ -366,9 +366,9 @@ fn well_formedness_is_checked_where_the_model_keeps_nothing() {
         kind(narrative.as_bytes()),
         ParseErrorKind::Malformed(_)
     ));
-    // attributes the typed parser never reads: their prefix must be bound, and two names that
-    // expand to the same namespace and local name are a duplicate
-    // references in attributes the typed parser never reads
+    // attributes the typed parser never reads: their references must be well-formed, their
+    // prefix bound, and two names that expand to the same namespace and local name are a
+    // duplicate
     for bad in ["a &amp", "&#x41;t;l&", "&nbsp;", "&#0;"] {
         let unread = doc("").replace("<title>", &format!("<title a='{bad}'>"));
         assert!(parse(unread.as_bytes()).is_err(), "{bad}");
@@ -432,4 +432,12 @@ fn xml_declarations_follow_the_grammar() {
             "{bad}: {k:?}"
         );
     }
+    // declared in another encoding: refused for its declaration, not for its bytes (an `é` in
+    // ISO-8859-1 is not UTF-8)
+    let latin1 = b"<?xml version='1.0' encoding='ISO-8859-1' junk?>\
+        <ClinicalDocument xmlns='urn:hl7-org:v3'><title>\xE9</title></ClinicalDocument>";
+    assert_eq!(
+        kind(latin1),
+        ParseErrorKind::Malformed("malformed XML declaration")
+    );
 }

@@ -225,11 +225,17 @@ fn detect_encoding(input: &[u8]) -> Result<Encoding, ParseError> {
     {
         return unsupported("UTF-16");
     }
-    // a malformed declaration is reported, with its location, when the document is parsed
-    let Ok(Some(XmlDecl {
+    // a malformed declaration is reported before the bytes are decoded (as UTF-8 by default),
+    // which would report the wrong problem for a document in another encoding
+    let declaration = xml_decl(input).map_err(|(kind, offset)| {
+        // the declaration is ASCII up to the offending offset
+        let valid = std::str::from_utf8(&input[..offset]).unwrap_or_default();
+        locate(valid, kind, offset)
+    })?;
+    let Some(XmlDecl {
         encoding: Some(value),
         ..
-    })) = xml_decl(input)
+    }) = declaration
     else {
         return Ok(Encoding::Utf8);
     };

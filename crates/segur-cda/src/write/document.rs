@@ -360,8 +360,6 @@ fn entity_tags(role_tag: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// Document children kept as extensions: `copyTime` (rank 0), the only schema element between
-/// versionNumber and recordTarget, and the others (rank 1, after the typed children).
 /// The `ClinicalDocument` children the parser reads as typed data (an element of the HL7
 /// namespace with another name is kept as an extension).
 pub(crate) const DOCUMENT_CHILDREN: [&str; 26] = [
@@ -393,6 +391,8 @@ pub(crate) const DOCUMENT_CHILDREN: [&str; 26] = [
     "component",
 ];
 
+/// Document children kept as extensions: `copyTime` (rank 0), the only schema element between
+/// versionNumber and recordTarget, and the others (rank 1, after the typed children).
 pub(crate) fn document_extension_rank(e: &Element<'_>) -> u8 {
     u8::from(!e.name.is_hl7("copyTime"))
 }
