@@ -150,6 +150,7 @@ fn n3_base64_values_are_not_copied() {
             .into_iter()
             .flat_map(|s| s.statements())
             .flat_map(|s| &s.values)
+            .filter_map(segur_cda::AnyValue::as_element)
             .filter(|v| v.attr("representation") == Some("B64"));
         for v in values {
             for node in &v.children {

@@ -10,8 +10,9 @@
 use std::borrow::Cow;
 
 use crate::model::{
-    Attribute, ClinicalStatement, Code, Ed, Element, Entry, Ii, Narrative, Node, Participation,
-    QName, Relationship, Role, Section, StatementKind, Time,
+    AnyValue, Attribute, ClinicalStatement, Code, CodedType, Ed, Element, Entry, Ii, Narrative,
+    Node, Participation, QName, Relationship, Role, Scalar, ScalarType, Section, StatementKind,
+    Time,
 };
 use crate::valuesets::{self, ValueSet};
 use crate::write::escape_text;
@@ -112,8 +113,7 @@ pub enum Value {
 }
 
 impl Value {
-    pub(crate) fn to_element(&self) -> Element<'static> {
-        let mut e = Element::new(QName::hl7("value"));
+    pub(crate) fn to_model(&self) -> AnyValue<'static> {
         let attr = |name: &str, value: &str| Attribute {
             name: QName {
                 namespace: None,
@@ -121,20 +121,17 @@ impl Value {
             },
             value: Cow::Owned(value.to_owned()),
         };
-        let coded_attrs = |e: &mut Element<'static>, c: &Coded| {
-            e.attributes.push(attr("code", &c.code));
-            e.attributes.push(attr("codeSystem", &c.code_system));
-            if let Some(n) = &c.code_system_name {
-                e.attributes.push(attr("codeSystemName", n));
-            }
-            e.attributes.push(attr("displayName", &c.display_name));
-        };
+        let mut e = Element::new(QName::hl7("value"));
         match self {
             Self::Quantity { value, unit } => {
-                e.xsi_type = Some(QName::hl7("PQ"));
-                e.attributes.push(attr("value", value));
-                e.attributes.push(attr("unit", unit));
+                return AnyValue::Scalar(Scalar::quantity(value.clone(), unit.clone()));
             }
+            Self::Boolean(b) => {
+                let value = if *b { "true" } else { "false" };
+                return AnyValue::Scalar(Scalar::new(ScalarType::Bl, value));
+            }
+            Self::Coded(c) => return AnyValue::Coded(CodedType::Cd, c.to_model()),
+            Self::CodedCe(c) => return AnyValue::Coded(CodedType::Ce, c.to_model()),
             Self::QuantityRange { low, high } => {
                 e.xsi_type = Some(QName::hl7("IVL_PQ"));
                 for (tag, bound) in [("low", low), ("high", high)] {
@@ -146,22 +143,9 @@ impl Value {
                     }
                 }
             }
-            Self::Coded(c) => {
-                e.xsi_type = Some(QName::hl7("CD"));
-                coded_attrs(&mut e, c);
-            }
-            Self::CodedCe(c) => {
-                e.xsi_type = Some(QName::hl7("CE"));
-                coded_attrs(&mut e, c);
-            }
             Self::Text(t) => {
                 e.xsi_type = Some(QName::hl7("ST"));
                 e.children.push(Node::Text(Cow::Owned(t.clone())));
-            }
-            Self::Boolean(b) => {
-                e.xsi_type = Some(QName::hl7("BL"));
-                e.attributes
-                    .push(attr("value", if *b { "true" } else { "false" }));
             }
             Self::Media { media_type, bytes } => {
                 e.xsi_type = Some(QName::hl7("ED"));
@@ -171,7 +155,7 @@ impl Value {
                     .push(Node::Text(Cow::Owned(crate::write::base64_encode(bytes))));
             }
         }
-        e
+        AnyValue::element(e)
     }
 }
 
@@ -481,7 +465,7 @@ impl Statement {
                 }),
             status_code: self.status.as_ref().map(|s| Code::simple(s.clone())),
             effective_times: self.effective_times.clone(),
-            values: self.values.iter().map(Value::to_element).collect(),
+            values: self.values.iter().map(Value::to_model).collect(),
             participations,
             relationships: self
                 .children

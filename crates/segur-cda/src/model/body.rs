@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use super::owned::{IntoStatic, owned_struct};
-use super::{Code, Ed, Element, Ii, Participation, Time};
+use super::{AnyValue, Code, Ed, Element, Ii, Participation, Time};
 
 /// `component/nonXMLBody` or `component/structuredBody`.
 #[derive(Clone, Debug, PartialEq)]
@@ -275,8 +275,8 @@ pub struct ClinicalStatement<'a> {
     pub language_code: Option<Box<Code<'a>>>,
     /// `routeCode` (`substanceAdministration`).
     pub route_code: Option<Box<Code<'a>>>,
-    /// `value`s, with their resolved `xsi:type` (PQ, CD, ST, IVL_PQ, ED, ...).
-    pub values: Vec<Element<'a>>,
+    /// `value`s, typed by their `xsi:type` (PQ, CD, ...; see [`AnyValue`]).
+    pub values: Vec<AnyValue<'a>>,
     /// `interpretationCode`s (`observation`).
     pub interpretation_codes: Vec<Code<'a>>,
     /// `methodCode`s.

@@ -8,7 +8,8 @@
 //! it back:
 //! * data types: [`Ii`] (identifiers), [`Code`] (CD/CE/CS), [`Time`] (TS and IVL_TS, with
 //!   [`Timestamp`] for the parsed value), [`Name`], [`Addr`], [`Telecom`], [`Ed`] (encapsulated
-//!   data, e.g. a base64 PDF kept as a borrowed span);
+//!   data, e.g. a base64 PDF kept as a borrowed span), and [`AnyValue`] for the `value` of a
+//!   statement (PQ, BL, INT, REAL, TS and the coded types typed, any other kept whole);
 //! * every header participation (author, custodian, legalAuthenticator, performer, ...) is a
 //!   [`Participation`] holding one [`Role`] (assignedAuthor, assignedEntity, patientRole, ...)
 //!   which holds the played entities ([`Person`], [`Patient`], [`Device`], [`Organization`]);
@@ -25,6 +26,7 @@ mod datatypes;
 mod header;
 mod owned;
 mod time;
+mod value;
 
 pub use body::{
     Body, ClinicalStatement, Entry, Narrative, NonXmlBody, Relationship, Section, StatementKind,
@@ -42,6 +44,8 @@ pub use header::{
 };
 pub(crate) use header::{is_extra_role, is_role_element};
 pub use time::{Precision, Time, Timestamp, TimestampError};
+pub(crate) use value::CODED_ATTRIBUTES;
+pub use value::{AnyValue, CodedType, Scalar, ScalarType};
 
 #[cfg(doc)]
 use std::borrow::Cow;

@@ -5,12 +5,12 @@ use std::borrow::Cow;
 use super::reader::{Item, Reader, Start, TextItem, is_blank, tight};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::model::{
-    Addr, AddrPart, Body, ClinicalStatement, Code, ComponentOf, Consent, Device, Document, Ed,
-    Element, Entry, HealthCareFacility, Ii, InFulfillmentOf, Name, NamePart, NamePartKind,
-    Narrative, NonXmlBody, Order, Organization, ParentDocument, Participation, Patient, Person,
-    Place, QName, Qualifier, RelatedDocument, Relationship, Role, Section, ServiceEvent,
-    StatementKind, StructuredBody, Telecom, Time, is_extra_role, is_extra_statement,
-    is_role_element, is_statement_element,
+    Addr, AddrPart, AnyValue, Body, CODED_ATTRIBUTES, ClinicalStatement, Code, CodedType,
+    ComponentOf, Consent, Device, Document, Ed, Element, Entry, HL7_NS, HealthCareFacility, Ii,
+    InFulfillmentOf, Name, NamePart, NamePartKind, Narrative, NonXmlBody, Order, Organization,
+    ParentDocument, Participation, Patient, Person, Place, QName, Qualifier, RelatedDocument,
+    Relationship, Role, Scalar, ScalarType, Section, ServiceEvent, StatementKind, StructuredBody,
+    Telecom, Time, is_extra_role, is_extra_statement, is_role_element, is_statement_element,
 };
 use crate::write::{
     document_extension_rank, patient_extension_rank, role_extension_rank, section_extension_rank,
@@ -183,6 +183,60 @@ fn code_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, c: &mut Code<'a>) -> Res<()> 
         }
     }
     Ok(())
+}
+
+/// A statement's `value`: typed when its `xsi:type` is a typed data type and it holds nothing
+/// the typed form would drop, kept whole otherwise.
+fn any_value<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<AnyValue<'a>> {
+    if let Some(t) = r.xsi_type(s.offset)?
+        && t.namespace.as_deref() == Some(HL7_NS)
+    {
+        if let Some(data_type) = ScalarType::from_name(&t.local)
+            && r.only_attributes(data_type.attributes())
+        {
+            let mut v = Scalar {
+                data_type,
+                value: None,
+                unit: None,
+                null_flavor: None,
+            };
+            if r.at_empty_element() {
+                r.fill_attrs(s.offset, &mut v, scalar_slot)?;
+                r.skip()?;
+                return Ok(AnyValue::Scalar(v));
+            }
+            // content that is only layout or comments is written back as an empty element,
+            // and must read back the same
+            let e = r.capture(s)?;
+            if !e.children.is_empty() {
+                return Ok(AnyValue::element(e));
+            }
+            for a in e.attributes {
+                if let Some(field) = scalar_slot(&mut v, &a.name.local) {
+                    *field = Some(a.value);
+                }
+            }
+            return Ok(AnyValue::Scalar(v));
+        }
+        if let Some(data_type) = CodedType::from_name(&t.local)
+            && r.only_attributes(CODED_ATTRIBUTES)
+        {
+            let mut c = Code::default();
+            code_fill(r, s, &mut c)?;
+            return Ok(AnyValue::Coded(data_type, c));
+        }
+    }
+    Ok(AnyValue::element(r.capture(s)?))
+}
+
+/// The field of a [`Scalar`] an attribute fills.
+fn scalar_slot<'t, 'a>(v: &'t mut Scalar<'a>, name: &str) -> Option<&'t mut Option<Cow<'a, str>>> {
+    match name {
+        "value" => Some(&mut v.value),
+        "unit" => Some(&mut v.unit),
+        "nullFlavor" => Some(&mut v.null_flavor),
+        _ => None,
+    }
 }
 
 fn qualifier_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, q: &mut Qualifier<'a>) -> Res<()> {
@@ -823,7 +877,7 @@ fn statement_child<'a>(
         "text" => ed_fill(r, c, insert_default(&mut st.text))?,
         "statusCode" => code_fill(r, c, insert_default(&mut st.status_code))?,
         "effectiveTime" => time_fill(r, c, push_default(&mut st.effective_times))?,
-        "value" => tight(&mut st.values).push(r.capture(c)?),
+        "value" => tight(&mut st.values).push(any_value(r, c)?),
         "priorityCode" => code_fill(r, c, insert_default::<Box<Code<'a>>>(&mut st.priority_code))?,
         "languageCode" => code_fill(r, c, insert_default::<Box<Code<'a>>>(&mut st.language_code))?,
         "routeCode" => code_fill(r, c, insert_default::<Box<Code<'a>>>(&mut st.route_code))?,
@@ -942,6 +996,76 @@ fn relationship_into<'a>(
 
 #[cfg(test)]
 mod tests {
+    use crate::model::{AnyValue, CodedType, ScalarType};
+
+    /// The values of the one observation of a document whose body is `values`.
+    fn values_of(values: &str) -> Vec<AnyValue<'static>> {
+        let doc = format!(
+            r#"<ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:h="urn:hl7-org:v3"
+            xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:x="urn:x"><component>
+            <structuredBody><component><section><entry><observation>{values}</observation>
+            </entry></section></component></structuredBody></component></ClinicalDocument>"#
+        );
+        let d = crate::parse(doc.as_bytes()).unwrap().into_owned();
+        for style in [crate::write::Style::Compact, crate::write::Style::Pretty] {
+            let xml = d.to_xml(style);
+            assert_eq!(crate::parse(xml.as_bytes()).unwrap(), d, "{xml}");
+        }
+        let st = d.sections()[0].entries[0].statement.as_ref().unwrap();
+        st.values.clone()
+    }
+
+    #[test]
+    fn plain_values_are_typed() {
+        let v = values_of(
+            r#"<value xsi:type="PQ" value="4.89" unit="mmol/L"/>
+            <value xsi:type="h:INT" value="3"></value>
+            <value xsi:type="BL" nullFlavor="NI"> <!-- layout --> </value>
+            <value xsi:type="CE" code="A" codeSystem="1.2" displayName="a &amp; b">
+              <translation code="T"/><qualifier><name code="N"/></qualifier></value>"#,
+        );
+        let pq = v[0].as_scalar().unwrap();
+        assert_eq!(pq.data_type, ScalarType::Pq);
+        assert_eq!(pq.value.as_deref(), Some("4.89"));
+        assert_eq!(pq.unit.as_deref(), Some("mmol/L"));
+        assert_eq!(v[1].as_scalar().unwrap().data_type, ScalarType::Int);
+        assert_eq!(v[1].data_type(), Some("INT"));
+        let bl = v[2].as_scalar().unwrap();
+        assert_eq!(
+            (bl.value.as_deref(), bl.null_flavor.as_deref()),
+            (None, Some("NI"))
+        );
+        let AnyValue::Coded(CodedType::Ce, c) = &v[3] else {
+            panic!("{:?}", v[3]);
+        };
+        assert_eq!(c.display_name.as_deref(), Some("a & b"));
+        assert_eq!(c.translations()[0].code.as_deref(), Some("T"));
+        assert_eq!(
+            c.qualifiers()[0].name.as_ref().unwrap().code.as_deref(),
+            Some("N")
+        );
+    }
+
+    #[test]
+    fn values_the_typed_forms_cannot_hold_are_kept_whole() {
+        let v = values_of(
+            r#"<value xsi:type="PQ" value="1" unit="g"><translation value="2"/></value>
+            <value xsi:type="ST">text</value>
+            <value xsi:type="INT" value="1" unit="g"/>
+            <value xsi:type="PQ" value="1" x:a="b"/>
+            <value xsi:type="CD" code="A" sdtc="x"/>
+            <value xsi:type="x:PQ" value="1"/>
+            <value value="1"/>
+            <value xsi:type="IVL_PQ"><low value="1"/></value>"#,
+        );
+        assert_eq!(v.len(), 8);
+        for (i, value) in v.iter().enumerate() {
+            assert!(value.as_element().is_some(), "{i}: {value:?}");
+        }
+        assert_eq!(v[0].data_type(), Some("PQ"));
+        assert_eq!(v[6].data_type(), None);
+    }
+
     #[test]
     fn the_role_is_found_by_its_name() {
         let doc = r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><author><time value="2024"/>
@@ -1073,9 +1197,11 @@ mod tests {
         let time = d.effective_time.as_ref().unwrap();
         assert_eq!(time.xsi_type.as_ref().unwrap().namespace, None);
         let st = d.sections()[0].entries[0].statement.as_ref().unwrap();
-        assert_eq!(st.values[0].xsi_type.as_ref().unwrap().namespace, None);
+        // in no namespace, and with an HL7 attribute: kept whole
+        let value = st.values[0].as_element().unwrap();
+        assert_eq!(value.xsi_type.as_ref().unwrap().namespace, None);
         assert_eq!(
-            st.values[0].attributes[1].name.namespace.as_deref(),
+            value.attributes[1].name.namespace.as_deref(),
             Some(crate::model::HL7_NS)
         );
         for style in [crate::write::Style::Compact, crate::write::Style::Pretty] {

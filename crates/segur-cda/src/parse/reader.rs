@@ -527,6 +527,27 @@ impl<'a> Reader<'a> {
         Ok(None)
     }
 
+    /// Whether the current start tag is an empty-element tag (`<name .../>`), before anything
+    /// else is read.
+    #[inline]
+    pub(crate) fn at_empty_element(&self) -> bool {
+        self.pending_empty_end
+    }
+
+    /// Whether every attribute of the current start tag is a namespace declaration, an
+    /// `xsi:type` or an unprefixed name in `allowed`: whether a typed form that keeps only
+    /// those loses nothing.
+    pub(crate) fn only_attributes(&self, allowed: &[&str]) -> bool {
+        self.attrs.iter().all(|a| {
+            if a.prefix_len == 0 {
+                return a.name == "xmlns" || allowed.contains(&a.name);
+            }
+            let (prefix, local) = split_at_prefix(a.name, a.prefix_len);
+            prefix == "xmlns"
+                || (local == "type" && self.resolve(prefix, false) == Ok(Some(XSI_NS)))
+        })
+    }
+
     /// The character data of the current element and its descendants, concatenated (the
     /// XPath `string()` of the element); consumes the element.
     pub(crate) fn text(&mut self) -> Result<Cow<'a, str>, Box<ParseError>> {

@@ -1,10 +1,10 @@
 //! Writing each model type in CDA schema order.
 
 use crate::model::{
-    Addr, Body, ClinicalStatement, Code, ComponentOf, Consent, Device, Document, Ed, Element,
-    HL7_NS, HealthCareFacility, Ii, InFulfillmentOf, Name, Node, Organization, ParentDocument,
-    Participation, Patient, Person, Place, QName, RelatedDocument, Relationship, Role, Section,
-    ServiceEvent, Telecom, Time, XSI_NS, is_extra_role, is_extra_statement,
+    Addr, AnyValue, Body, ClinicalStatement, Code, ComponentOf, Consent, Device, Document, Ed,
+    Element, HL7_NS, HealthCareFacility, Ii, InFulfillmentOf, Name, Node, Organization,
+    ParentDocument, Participation, Patient, Person, Place, QName, RelatedDocument, Relationship,
+    Role, Section, ServiceEvent, Telecom, Time, XSI_NS, is_extra_role, is_extra_statement,
 };
 
 use super::Style;
@@ -277,6 +277,29 @@ fn time(w: &mut XmlOut, tag: &str, t: &Time<'_>) {
         time(w, "high", x);
     }
     w.end();
+}
+
+/// A statement's `value`.
+fn any_value(w: &mut XmlOut, v: &AnyValue<'_>) {
+    let start = |w: &mut XmlOut, data_type: &str| {
+        w.start("value");
+        xsi_type(w, Some(&QName::hl7(data_type)));
+    };
+    match v {
+        AnyValue::Element(e) => element(w, e),
+        AnyValue::Scalar(s) => {
+            start(w, s.data_type.name());
+            w.opt_attr("value", s.value.as_deref());
+            w.opt_attr("unit", s.unit.as_deref());
+            w.opt_attr("nullFlavor", s.null_flavor.as_deref());
+            w.end();
+        }
+        AnyValue::Coded(t, c) => {
+            start(w, t.name());
+            code_body(w, c);
+            w.end();
+        }
+    }
 }
 
 /// A generic element: namespace-qualified name, `xsi:type`, attributes, children. Inside an
@@ -846,7 +869,7 @@ enum Item<'r, 'a> {
     Ext(&'r Element<'a>),
     Part(&'r Participation<'a>),
     Rel(&'r Relationship<'a>),
-    Value(&'r Element<'a>),
+    Value(&'r AnyValue<'a>),
     Time(&'r Time<'a>),
     Code(&'static str, &'r Code<'a>),
 }
@@ -857,7 +880,7 @@ impl Item<'_, '_> {
             Self::Ext(e) => element(w, e),
             Self::Part(p) => participation(w, p),
             Self::Rel(r) => relationship(w, r),
-            Self::Value(v) => element(w, v),
+            Self::Value(v) => any_value(w, v),
             Self::Time(t) => time(w, "effectiveTime", t),
             Self::Code(tag, c) => code(w, tag, c),
         }

@@ -1,0 +1,221 @@
+//! The `value` of a clinical statement: the frequent HL7 data types typed, any other kept whole.
+
+use std::borrow::Cow;
+
+use super::owned::{IntoStatic, owned_struct};
+use super::{Code, Element};
+
+/// The `value` of a clinical statement (the result of an `observation`, ...), by its
+/// `xsi:type`.
+///
+/// The data types most values have are typed: PQ and the one-attribute types BL, INT, REAL and
+/// TS ([`Scalar`]), and the coded types CD, CE, CV, CO and CS ([`Code`]). Any other value is
+/// kept whole as an [`Element`], so that nothing is lost: another data type, a value without
+/// `xsi:type`, an attribute the typed form does not have, or content (children, text) in a
+/// scalar.
+///
+/// ```
+/// let xml = r#"<ClinicalDocument xmlns="urn:hl7-org:v3"
+///     xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><component><structuredBody>
+///   <component><section><entry><observation classCode="OBS" moodCode="EVN">
+///     <value xsi:type="PQ" value="4.89" unit="mmol/L"/>
+///   </observation></entry></section></component>
+/// </structuredBody></component></ClinicalDocument>"#;
+/// let doc = segur_cda::parse(xml.as_bytes())?;
+/// let obs = doc.sections()[0].statements()[0];
+/// let q = obs.values[0].as_scalar().expect("a typed PQ");
+/// assert_eq!(q.data_type, segur_cda::ScalarType::Pq);
+/// assert_eq!((q.value.as_deref(), q.unit.as_deref()), (Some("4.89"), Some("mmol/L")));
+/// assert_eq!(obs.values[0].data_type(), Some("PQ"));
+/// # Ok::<(), segur_cda::ParseError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AnyValue<'a> {
+    /// PQ, BL, INT, REAL or TS, written with attributes only.
+    Scalar(Scalar<'a>),
+    /// A coded value: the data type and the code (with its qualifiers, translations and
+    /// original text).
+    Coded(CodedType, Code<'a>),
+    /// Any other value, kept whole (an HL7 `value` element).
+    Element(Box<Element<'a>>),
+}
+
+impl IntoStatic for AnyValue<'_> {
+    type Static = AnyValue<'static>;
+    fn into_static(self) -> AnyValue<'static> {
+        match self {
+            Self::Scalar(s) => AnyValue::Scalar(s.into_owned()),
+            Self::Coded(t, c) => AnyValue::Coded(t, c.into_owned()),
+            Self::Element(e) => AnyValue::Element(e.into_static()),
+        }
+    }
+}
+
+impl<'a> AnyValue<'a> {
+    /// A value kept whole, from its element (an HL7 `value`).
+    pub fn element(e: Element<'a>) -> Self {
+        Self::Element(Box::new(e))
+    }
+
+    /// The local name of the value's `xsi:type` (`PQ`, `CD`, `IVL_PQ`, ...), if it has one.
+    pub fn data_type(&self) -> Option<&str> {
+        match self {
+            Self::Scalar(s) => Some(s.data_type.name()),
+            Self::Coded(t, _) => Some(t.name()),
+            Self::Element(e) => e.xsi_type.as_ref().map(|t| &*t.local),
+        }
+    }
+
+    /// The scalar, for a typed PQ, BL, INT, REAL or TS.
+    pub fn as_scalar(&self) -> Option<&Scalar<'a>> {
+        match self {
+            Self::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The code, for a typed CD, CE, CV, CO or CS.
+    pub fn as_code(&self) -> Option<&Code<'a>> {
+        match self {
+            Self::Coded(_, c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The element, for a value kept whole.
+    pub fn as_element(&self) -> Option<&Element<'a>> {
+        match self {
+            Self::Element(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A value held in attributes only: PQ (`value`, `unit`), BL, INT, REAL or TS (`value`); or
+/// any of them with a `nullFlavor`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scalar<'a> {
+    /// The data type.
+    pub data_type: ScalarType,
+    /// `@value`, as written.
+    pub value: Option<Cow<'a, str>>,
+    /// `@unit` (PQ only).
+    pub unit: Option<Cow<'a, str>>,
+    /// `@nullFlavor`.
+    pub null_flavor: Option<Cow<'a, str>>,
+}
+owned_struct!(Scalar {
+    data_type,
+    value,
+    unit,
+    null_flavor
+});
+
+impl<'a> Scalar<'a> {
+    /// A scalar of this type with this `@value`.
+    pub fn new(data_type: ScalarType, value: impl Into<Cow<'a, str>>) -> Self {
+        Self {
+            data_type,
+            value: Some(value.into()),
+            unit: None,
+            null_flavor: None,
+        }
+    }
+
+    /// A PQ with this value and unit.
+    pub fn quantity(value: impl Into<Cow<'a, str>>, unit: impl Into<Cow<'a, str>>) -> Self {
+        Self {
+            unit: Some(unit.into()),
+            ..Self::new(ScalarType::Pq, value)
+        }
+    }
+}
+
+/// Declares a data type enum with its `xsi:type` names.
+macro_rules! data_types {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $xsi:literal),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vdoc])* $variant),*
+        }
+
+        impl $name {
+            /// The `xsi:type` local name.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $xsi),*
+                }
+            }
+
+            /// The type with this `xsi:type` local name.
+            pub fn from_name(name: &str) -> Option<Self> {
+                match name {
+                    $($xsi => Some(Self::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl IntoStatic for $name {
+            type Static = Self;
+            fn into_static(self) -> Self {
+                self
+            }
+        }
+    };
+}
+
+data_types!(
+    /// The data type of a [`Scalar`].
+    ScalarType {
+        /// `PQ`: a physical quantity.
+        Pq = "PQ",
+        /// `BL`: a boolean.
+        Bl = "BL",
+        /// `INT`: an integer.
+        Int = "INT",
+        /// `REAL`: a decimal.
+        Real = "REAL",
+        /// `TS`: a point in time.
+        Ts = "TS",
+    }
+);
+
+data_types!(
+    /// The data type of a coded value.
+    CodedType {
+        /// `CD`: concept descriptor (qualifiers allowed).
+        Cd = "CD",
+        /// `CE`: coded with equivalents.
+        Ce = "CE",
+        /// `CV`: coded value.
+        Cv = "CV",
+        /// `CO`: coded ordinal.
+        Co = "CO",
+        /// `CS`: coded simple value.
+        Cs = "CS",
+    }
+);
+
+impl ScalarType {
+    /// The attributes a scalar of this type may hold (besides `xsi:type`).
+    pub(crate) fn attributes(self) -> &'static [&'static str] {
+        match self {
+            Self::Pq => &["value", "unit", "nullFlavor"],
+            _ => &["value", "nullFlavor"],
+        }
+    }
+}
+
+/// The attributes a typed coded value may hold (besides `xsi:type`): those of [`Code`].
+pub(crate) const CODED_ATTRIBUTES: &[&str] = &[
+    "code",
+    "codeSystem",
+    "codeSystemName",
+    "codeSystemVersion",
+    "displayName",
+    "nullFlavor",
+];
