@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use super::owned::{IntoStatic, owned_struct};
-use super::{Code, Element};
+use super::{Code, Element, Timestamp, TimestampError};
 
 /// The `value` of a clinical statement (the result of an `observation`, ...), by its
 /// `xsi:type`.
@@ -130,6 +130,47 @@ impl<'a> Scalar<'a> {
             ..Self::new(ScalarType::Pq, value)
         }
     }
+
+    /// The value of a PQ, REAL or INT as a number; `None` for the other types, without a
+    /// value, or when the value is not an XML Schema decimal (`4.89`, `-1`, `.5`; no exponent).
+    pub fn as_f64(&self) -> Option<f64> {
+        if !matches!(
+            self.data_type,
+            ScalarType::Pq | ScalarType::Real | ScalarType::Int
+        ) {
+            return None;
+        }
+        let v = self.value.as_deref()?.trim();
+        let digits = v.strip_prefix(['+', '-']).unwrap_or(v);
+        let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        let fraction = digits.contains('.');
+        if int.len() + frac.len() == 0
+            || !all_digits(int)
+            || !all_digits(frac)
+            || (fraction && self.data_type == ScalarType::Int)
+        {
+            return None;
+        }
+        v.parse().ok()
+    }
+
+    /// The value of a BL (`true` or `false`); `None` for the other types or without a value.
+    pub fn as_bool(&self) -> Option<bool> {
+        match (self.data_type, self.value.as_deref()?.trim()) {
+            (ScalarType::Bl, "true") => Some(true),
+            (ScalarType::Bl, "false") => Some(false),
+            _ => None,
+        }
+    }
+
+    /// The value of a TS, parsed; `None` for the other types or without a value.
+    pub fn timestamp(&self) -> Option<Result<Timestamp, TimestampError>> {
+        match self.data_type {
+            ScalarType::Ts => Some(Timestamp::parse(self.value.as_deref()?)),
+            _ => None,
+        }
+    }
 }
 
 /// Declares a data type enum with its `xsi:type` names.
@@ -219,3 +260,45 @@ pub(crate) const CODED_ATTRIBUTES: &[&str] = &[
     "displayName",
     "nullFlavor",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::{Scalar, ScalarType};
+
+    #[test]
+    fn numbers_follow_the_xml_schema_decimal() {
+        let n = |t, v: &'static str| Scalar::new(t, v).as_f64();
+        assert_eq!(n(ScalarType::Pq, "4.89"), Some(4.89));
+        assert_eq!(n(ScalarType::Real, " -1. "), Some(-1.0));
+        assert_eq!(n(ScalarType::Pq, "+.5"), Some(0.5));
+        assert_eq!(n(ScalarType::Int, "12"), Some(12.0));
+        for bad in ["", ".", "1e3", "inf", "NaN", "1,5", "0x10", "--1", "1.2.3"] {
+            assert_eq!(n(ScalarType::Pq, bad), None, "{bad}");
+        }
+        assert_eq!(n(ScalarType::Int, "1.5"), None);
+        assert_eq!(n(ScalarType::Bl, "1"), None);
+        let mut nf = Scalar::new(ScalarType::Pq, "");
+        nf.value = None;
+        assert_eq!(nf.as_f64(), None);
+    }
+
+    #[test]
+    fn booleans_and_timestamps() {
+        assert_eq!(Scalar::new(ScalarType::Bl, "true").as_bool(), Some(true));
+        assert_eq!(Scalar::new(ScalarType::Bl, "false").as_bool(), Some(false));
+        assert_eq!(Scalar::new(ScalarType::Bl, "yes").as_bool(), None);
+        assert_eq!(Scalar::new(ScalarType::Int, "true").as_bool(), None);
+        let ts = Scalar::new(ScalarType::Ts, "20240131")
+            .timestamp()
+            .unwrap()
+            .unwrap();
+        assert_eq!(ts.date().to_string(), "2024-01-31");
+        assert!(
+            Scalar::new(ScalarType::Ts, "2024-01")
+                .timestamp()
+                .unwrap()
+                .is_err()
+        );
+        assert!(Scalar::new(ScalarType::Pq, "2024").timestamp().is_none());
+    }
+}
