@@ -464,7 +464,7 @@ impl Statement {
                     ..Ed::default()
                 }),
             status_code: self.status.as_ref().map(|s| Code::simple(s.clone())),
-            effective_times: self.effective_times.clone(),
+            effective_times: self.effective_times.iter().cloned().collect(),
             values: self.values.iter().map(Value::to_model).collect(),
             participations,
             relationships: self

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use super::owned::{IntoStatic, owned_struct};
-use super::{AnyValue, Code, Ed, Element, Ii, Participation, Time};
+use super::{AnyValue, Code, Ed, Element, Ii, List, Participation, Time};
 
 /// `component/nonXMLBody` or `component/structuredBody`.
 #[derive(Clone, Debug, PartialEq)]
@@ -260,7 +260,7 @@ pub struct ClinicalStatement<'a> {
     /// `templateId`s.
     pub template_ids: Vec<Ii<'a>>,
     /// `id`s.
-    pub ids: Vec<Ii<'a>>,
+    pub ids: List<Ii<'a>>,
     /// `code`.
     pub code: Option<Code<'a>>,
     /// `text`.
@@ -268,7 +268,7 @@ pub struct ClinicalStatement<'a> {
     /// `statusCode`.
     pub status_code: Option<Code<'a>>,
     /// `effectiveTime`s (a `substanceAdministration` may carry several).
-    pub effective_times: Vec<Time<'a>>,
+    pub effective_times: List<Time<'a>>,
     /// `priorityCode`.
     pub priority_code: Option<Box<Code<'a>>>,
     /// `languageCode`.
@@ -276,7 +276,7 @@ pub struct ClinicalStatement<'a> {
     /// `routeCode` (`substanceAdministration`).
     pub route_code: Option<Box<Code<'a>>>,
     /// `value`s, typed by their `xsi:type` (PQ, CD, ...; see [`AnyValue`]).
-    pub values: Vec<AnyValue<'a>>,
+    pub values: List<AnyValue<'a>>,
     /// `interpretationCode`s (`observation`).
     pub interpretation_codes: Vec<Code<'a>>,
     /// `methodCode`s.

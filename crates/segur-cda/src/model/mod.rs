@@ -24,6 +24,7 @@
 mod body;
 mod datatypes;
 mod header;
+mod list;
 mod owned;
 mod time;
 mod value;
@@ -43,6 +44,8 @@ pub use header::{
     ServiceEvent,
 };
 pub(crate) use header::{is_extra_role, is_role_element};
+pub use list::List;
+pub(crate) use list::tight;
 pub use time::{Precision, Time, Timestamp, TimestampError};
 pub(crate) use value::CODED_ATTRIBUTES;
 pub use value::{AnyValue, CodedType, Scalar, ScalarType};

@@ -2,15 +2,16 @@
 
 use std::borrow::Cow;
 
-use super::reader::{Item, Reader, Start, TextItem, is_blank, tight};
+use super::reader::{Item, Reader, Start, TextItem, is_blank};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::model::{
     Addr, AddrPart, AnyValue, Body, CODED_ATTRIBUTES, ClinicalStatement, Code, CodedType,
     ComponentOf, Consent, Device, Document, Ed, Element, Entry, HL7_NS, HealthCareFacility, Ii,
-    InFulfillmentOf, Name, NamePart, NamePartKind, Narrative, NonXmlBody, Order, Organization,
-    ParentDocument, Participation, Patient, Person, Place, QName, Qualifier, RelatedDocument,
-    Relationship, Role, Scalar, ScalarType, Section, ServiceEvent, StatementKind, StructuredBody,
-    Telecom, Time, is_extra_role, is_extra_statement, is_role_element, is_statement_element,
+    InFulfillmentOf, List, Name, NamePart, NamePartKind, Narrative, NonXmlBody, Order,
+    Organization, ParentDocument, Participation, Patient, Person, Place, QName, Qualifier,
+    RelatedDocument, Relationship, Role, Scalar, ScalarType, Section, ServiceEvent, StatementKind,
+    StructuredBody, Telecom, Time, is_extra_role, is_extra_statement, is_role_element,
+    is_statement_element, tight,
 };
 use crate::write::{
     document_extension_rank, patient_extension_rank, role_extension_rank, section_extension_rank,
@@ -876,8 +877,8 @@ fn statement_child<'a>(
         "code" => code_fill(r, c, insert_default(&mut st.code))?,
         "text" => ed_fill(r, c, insert_default(&mut st.text))?,
         "statusCode" => code_fill(r, c, insert_default(&mut st.status_code))?,
-        "effectiveTime" => time_fill(r, c, push_default(&mut st.effective_times))?,
-        "value" => tight(&mut st.values).push(any_value(r, c)?),
+        "effectiveTime" => time_fill(r, c, st.effective_times.push_mut(Time::default()))?,
+        "value" => st.values.push(any_value(r, c)?),
         "priorityCode" => code_fill(r, c, insert_default::<Box<Code<'a>>>(&mut st.priority_code))?,
         "languageCode" => code_fill(r, c, insert_default::<Box<Code<'a>>>(&mut st.language_code))?,
         "routeCode" => code_fill(r, c, insert_default::<Box<Code<'a>>>(&mut st.route_code))?,
@@ -903,10 +904,10 @@ fn statement_child<'a>(
 /// them to `out`, gathered first (templateIds come two or three in a row); returns the next
 /// child. Not for lists of mostly one item, which gathering only slows down.
 #[inline(never)]
-fn run<'a, T>(
+fn run<'a, T, O: Gathered<T>>(
     r: &mut Reader<'a>,
     first: Start<'a>,
-    out: &mut Vec<T>,
+    out: &mut O,
     one: fn(&mut Reader<'a>, Start<'a>) -> Res<T>,
 ) -> Res<Option<Start<'a>>> {
     let mut run = Gather::<T, 4>::new();
@@ -939,7 +940,7 @@ impl<T, const N: usize> Gather<T, N> {
 
     /// Gathers `item`, first appending the gathered items to `out` when there is no room.
     #[inline]
-    fn push(&mut self, out: &mut Vec<T>, item: T) {
+    fn push(&mut self, out: &mut impl Gathered<T>, item: T) {
         if self.len == N {
             self.flush(out);
         }
@@ -947,21 +948,41 @@ impl<T, const N: usize> Gather<T, N> {
         self.len += 1;
     }
 
-    /// Appends the gathered items to `out`: exactly sized when `out` was empty, with the usual
-    /// amortised growth otherwise.
-    fn flush(&mut self, out: &mut Vec<T>) {
-        if out.is_empty() {
-            out.reserve_exact(self.len);
-        } else {
-            out.reserve(self.len);
-        }
-        out.extend(
-            self.items
-                .iter_mut()
-                .take(self.len)
-                .filter_map(Option::take),
-        );
+    /// Appends the gathered items to `out` (see [`Gathered::append_gathered`]).
+    fn flush(&mut self, out: &mut impl Gathered<T>) {
+        let n = self.len;
         self.len = 0;
+        out.append_gathered(n, self.items.iter_mut().take(n).filter_map(Option::take));
+    }
+}
+
+/// A list that items gathered by [`Gather`] are appended to.
+trait Gathered<T> {
+    /// Appends `n` items: exactly sized when the list was empty, with the usual amortised
+    /// growth otherwise.
+    fn append_gathered(&mut self, n: usize, items: impl Iterator<Item = T>);
+}
+
+impl<T> Gathered<T> for Vec<T> {
+    fn append_gathered(&mut self, n: usize, items: impl Iterator<Item = T>) {
+        if self.is_empty() {
+            self.reserve_exact(n);
+        } else {
+            self.reserve(n);
+        }
+        self.extend(items);
+    }
+}
+
+impl<T> Gathered<T> for List<T> {
+    fn append_gathered(&mut self, n: usize, items: impl Iterator<Item = T>) {
+        if n == 1 && self.is_empty() {
+            self.extend(items);
+        } else {
+            let mut v = std::mem::take(self).into_vec();
+            v.append_gathered(n, items);
+            *self = Self::from(v);
+        }
     }
 }
 
@@ -999,7 +1020,7 @@ mod tests {
     use crate::model::{AnyValue, CodedType, ScalarType};
 
     /// The values of the one observation of a document whose body is `values`.
-    fn values_of(values: &str) -> Vec<AnyValue<'static>> {
+    fn values_of(values: &str) -> crate::List<AnyValue<'static>> {
         let doc = format!(
             r#"<ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:h="urn:hl7-org:v3"
             xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:x="urn:x"><component>
@@ -1130,13 +1151,19 @@ mod tests {
         assert_eq!(roots, want);
         let ids: Vec<_> = st.ids.iter().map(|t| t.root.as_deref().unwrap()).collect();
         assert_eq!(ids, ["i.1", "i.2"]);
-        assert_eq!(
-            st.ids.capacity(),
-            2,
-            "a short run is allocated once, exactly"
-        );
         assert_eq!(st.extensions[0].name.local, "templateId");
         assert_eq!(st.code.as_ref().unwrap().code.as_deref(), Some("c"));
+        let short = r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><component><structuredBody>
+            <component><section><entry><act><templateId root="1"/><templateId root="2"/>
+            <templateId root="3"/><id root="i"/></act></entry></section></component>
+            </structuredBody></component></ClinicalDocument>"#;
+        let d = crate::parse(short.as_bytes()).unwrap();
+        let st = d.sections()[0].entries[0].statement.as_ref().unwrap();
+        assert_eq!(
+            st.template_ids.capacity(),
+            3,
+            "a short run is allocated once, exactly"
+        );
     }
 
     #[test]

@@ -654,17 +654,6 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// `v`, with room for one more element, growing by doubling from one: most repeated CDA
-/// children occur once or twice, and the default growth (a first allocation of four elements)
-/// would double or triple the model's memory.
-#[inline]
-pub(crate) fn tight<T>(v: &mut Vec<T>) -> &mut Vec<T> {
-    if v.len() == v.capacity() {
-        v.reserve_exact(v.capacity().max(1));
-    }
-    v
-}
-
 /// Only XML whitespace?
 #[inline]
 pub(crate) fn is_blank(s: &str) -> bool {
