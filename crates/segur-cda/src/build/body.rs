@@ -10,9 +10,9 @@
 use std::borrow::Cow;
 
 use crate::model::{
-    AnyValue, Attribute, ClinicalStatement, Code, CodedType, Ed, Element, Entry, Ii, Narrative,
-    Node, Participation, QName, Relationship, Role, Scalar, ScalarType, Section, StatementKind,
-    Time,
+    AnyValue, Attribute, ClinicalStatement, Code, CodeTag, CodedType, Ed, Element, Entry, Ii,
+    Narrative, Node, Participation, QName, Relationship, Role, Scalar, ScalarType, Section,
+    StatementKind, TaggedCode, Time,
 };
 use crate::valuesets::{self, ValueSet};
 use crate::write::escape_text;
@@ -480,21 +480,21 @@ impl Statement {
                     ..Relationship::default()
                 })
                 .collect(),
-            interpretation_codes: self
+            tagged_codes: self
                 .interpretation
                 .iter()
                 .map(|i| {
-                    valuesets::OBSERVATION_INTERPRETATION
+                    let code = valuesets::OBSERVATION_INTERPRETATION
                         .by_code(i)
                         .next()
                         .map_or_else(
                             || Code::simple(i.clone()),
                             |c| Code::new(c.code, c.code_system).with_display_name(c.display_name),
-                        )
+                        );
+                    TaggedCode::new(CodeTag::Interpretation, code)
                 })
                 .collect(),
             extensions: self.extra.clone(),
-            ..ClinicalStatement::default()
         }
     }
 }

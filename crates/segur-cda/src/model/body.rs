@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use super::owned::{IntoStatic, owned_struct};
+use super::value::named_enum;
 use super::{AnyValue, Code, Ed, Element, Ii, List, Participation, Time};
 
 /// `component/nonXMLBody` or `component/structuredBody`.
@@ -269,24 +270,14 @@ pub struct ClinicalStatement<'a> {
     pub status_code: Option<Code<'a>>,
     /// `effectiveTime`s (a `substanceAdministration` may carry several).
     pub effective_times: List<Time<'a>>,
-    /// `priorityCode`.
-    pub priority_code: Option<Box<Code<'a>>>,
-    /// `languageCode`.
-    pub language_code: Option<Box<Code<'a>>>,
-    /// `routeCode` (`substanceAdministration`).
-    pub route_code: Option<Box<Code<'a>>>,
     /// `value`s, typed by their `xsi:type` (PQ, CD, ...; see [`AnyValue`]).
     pub values: List<AnyValue<'a>>,
-    /// `interpretationCode`s (`observation`).
-    pub interpretation_codes: Vec<Code<'a>>,
-    /// `methodCode`s.
-    pub method_codes: Vec<Code<'a>>,
-    /// `approachSiteCode`s (`procedure`, `substanceAdministration`).
-    pub approach_site_codes: Vec<Code<'a>>,
-    /// `targetSiteCode`s.
-    pub target_site_codes: Vec<Code<'a>>,
-    /// `administrationUnitCode` (`substanceAdministration`).
-    pub administration_unit_code: Option<Box<Code<'a>>>,
+    /// The other coded children, in document order: `priorityCode`, `languageCode`,
+    /// `routeCode`, `administrationUnitCode`, `interpretationCode`s, `methodCode`s,
+    /// `approachSiteCode`s and `targetSiteCode`s (read them with [`ClinicalStatement::codes`]).
+    /// Few statements have any, hence one list rather than a field each. The parser keeps
+    /// them in schema order ([`CodeTag`]'s), each tag's codes in document order.
+    pub tagged_codes: Vec<TaggedCode<'a>>,
     /// Participations: `author`, `informant`, `participant`, `performer`, `subject`,
     /// `specimen`, `consumable`, `product`.
     pub participations: Vec<Participation<'a>>,
@@ -308,15 +299,8 @@ owned_struct!(ClinicalStatement {
     text,
     status_code,
     effective_times,
-    priority_code,
-    language_code,
-    route_code,
     values,
-    interpretation_codes,
-    method_codes,
-    approach_site_codes,
-    target_site_codes,
-    administration_unit_code,
+    tagged_codes,
     participations,
     relationships,
     extensions,
@@ -328,6 +312,14 @@ impl<'a> ClinicalStatement<'a> {
         self.template_ids
             .iter()
             .any(|t| t.root.as_deref() == Some(root))
+    }
+
+    /// The coded children with this tag (`methodCode`s, ...), in document order.
+    pub fn codes(&self, tag: CodeTag) -> impl Iterator<Item = &Code<'a>> {
+        self.tagged_codes
+            .iter()
+            .filter(move |c| c.tag == tag)
+            .map(|c| &c.code)
     }
 
     fn collect<'s>(&'s self, out: &mut Vec<&'s Self>) {
@@ -348,6 +340,46 @@ impl<'a> ClinicalStatement<'a> {
         all
     }
 }
+
+/// A coded child of a statement other than `code` and `statusCode`, with its element name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaggedCode<'a> {
+    /// Which child.
+    pub tag: CodeTag,
+    /// The code.
+    pub code: Code<'a>,
+}
+owned_struct!(TaggedCode { tag, code });
+
+impl<'a> TaggedCode<'a> {
+    /// A tagged code.
+    pub fn new(tag: CodeTag, code: Code<'a>) -> Self {
+        Self { tag, code }
+    }
+}
+
+named_enum!(
+    /// The element name of a [`TaggedCode`], in the order of the schema (which is the order of
+    /// [`ClinicalStatement::tagged_codes`]).
+    CodeTag {
+        /// `priorityCode`.
+        Priority = "priorityCode",
+        /// `languageCode`.
+        Language = "languageCode",
+        /// `routeCode` (`substanceAdministration`).
+        Route = "routeCode",
+        /// `interpretationCode` (`observation`).
+        Interpretation = "interpretationCode",
+        /// `methodCode`.
+        Method = "methodCode",
+        /// `approachSiteCode`.
+        ApproachSite = "approachSiteCode",
+        /// `targetSiteCode`.
+        TargetSite = "targetSiteCode",
+        /// `administrationUnitCode` (`substanceAdministration`).
+        AdministrationUnit = "administrationUnitCode",
+    }
+);
 
 /// An `entryRelationship`, or a `component` of an organizer.
 #[derive(Clone, Debug, PartialEq, Default)]

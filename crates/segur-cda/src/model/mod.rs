@@ -30,8 +30,8 @@ mod time;
 mod value;
 
 pub use body::{
-    Body, ClinicalStatement, Entry, Narrative, NonXmlBody, Relationship, Section, StatementKind,
-    StructuredBody,
+    Body, ClinicalStatement, CodeTag, Entry, Narrative, NonXmlBody, Relationship, Section,
+    StatementKind, StructuredBody, TaggedCode,
 };
 pub(crate) use body::{is_extra_statement, is_statement_element};
 pub use datatypes::{

@@ -173,25 +173,31 @@ impl<'a> Scalar<'a> {
     }
 }
 
-/// Declares a data type enum with its `xsi:type` names.
-macro_rules! data_types {
+/// Declares an enum of names (data types, element names) with its names as written.
+macro_rules! named_enum {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $xsi:literal),* $(,)? }) => {
         $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         #[non_exhaustive]
         pub enum $name {
             $($(#[$vdoc])* $variant),*
         }
 
         impl $name {
-            /// The `xsi:type` local name.
+            /// Every variant, in declaration order.
+            #[cfg(test)]
+            pub(crate) const ALL: &[Self] = &[$(Self::$variant),*];
+        }
+
+        impl $name {
+            /// The name as written in a document.
             pub fn name(self) -> &'static str {
                 match self {
                     $(Self::$variant => $xsi),*
                 }
             }
 
-            /// The type with this `xsi:type` local name.
+            /// The variant with this name.
             pub fn from_name(name: &str) -> Option<Self> {
                 match name {
                     $($xsi => Some(Self::$variant),)*
@@ -208,8 +214,9 @@ macro_rules! data_types {
         }
     };
 }
+pub(crate) use named_enum;
 
-data_types!(
+named_enum!(
     /// The data type of a [`Scalar`].
     ScalarType {
         /// `PQ`: a physical quantity.
@@ -225,7 +232,7 @@ data_types!(
     }
 );
 
-data_types!(
+named_enum!(
     /// The data type of a coded value.
     CodedType {
         /// `CD`: concept descriptor (qualifiers allowed).
@@ -263,7 +270,22 @@ pub(crate) const CODED_ATTRIBUTES: &[&str] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::{Scalar, ScalarType};
+    use super::{CodedType, Scalar, ScalarType};
+    use crate::model::CodeTag;
+
+    #[test]
+    fn names_read_back() {
+        for &t in ScalarType::ALL {
+            assert_eq!(ScalarType::from_name(t.name()), Some(t));
+        }
+        for &t in CodedType::ALL {
+            assert_eq!(CodedType::from_name(t.name()), Some(t));
+        }
+        for &t in CodeTag::ALL {
+            assert_eq!(CodeTag::from_name(t.name()), Some(t));
+        }
+        assert_eq!(ScalarType::from_name("pq"), None);
+    }
 
     #[test]
     fn numbers_follow_the_xml_schema_decimal() {

@@ -5,12 +5,12 @@ use std::borrow::Cow;
 use super::reader::{Item, Reader, Start, TextItem, is_blank};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::model::{
-    Addr, AddrPart, AnyValue, Body, CODED_ATTRIBUTES, ClinicalStatement, Code, CodedType,
+    Addr, AddrPart, AnyValue, Body, CODED_ATTRIBUTES, ClinicalStatement, Code, CodeTag, CodedType,
     ComponentOf, Consent, Device, Document, Ed, Element, Entry, HL7_NS, HealthCareFacility, Ii,
     InFulfillmentOf, List, Name, NamePart, NamePartKind, Narrative, NonXmlBody, Order,
     Organization, ParentDocument, Participation, Patient, Person, Place, QName, Qualifier,
     RelatedDocument, Relationship, Role, Scalar, ScalarType, Section, ServiceEvent, StatementKind,
-    StructuredBody, Telecom, Time, is_extra_role, is_extra_statement, is_role_element,
+    StructuredBody, TaggedCode, Telecom, Time, is_extra_role, is_extra_statement, is_role_element,
     is_statement_element, tight,
 };
 use crate::write::{
@@ -872,51 +872,68 @@ fn statement_child<'a>(
         return r.next_child();
     }
     match c.local {
-        "templateId" => return run(r, c, &mut st.template_ids, ii),
-        "id" => return run(r, c, &mut st.ids, ii),
+        "templateId" => return run(r, c, &mut st.template_ids, named("templateId"), ii_of),
+        "id" => return run(r, c, &mut st.ids, named("id"), ii_of),
         "code" => code_fill(r, c, insert_default(&mut st.code))?,
         "text" => ed_fill(r, c, insert_default(&mut st.text))?,
         "statusCode" => code_fill(r, c, insert_default(&mut st.status_code))?,
         "effectiveTime" => time_fill(r, c, st.effective_times.push_mut(Time::default()))?,
         "value" => st.values.push(any_value(r, c)?),
-        "priorityCode" => code_fill(r, c, insert_default::<Box<Code<'a>>>(&mut st.priority_code))?,
-        "languageCode" => code_fill(r, c, insert_default::<Box<Code<'a>>>(&mut st.language_code))?,
-        "routeCode" => code_fill(r, c, insert_default::<Box<Code<'a>>>(&mut st.route_code))?,
-        "interpretationCode" => code_fill(r, c, push_default(&mut st.interpretation_codes))?,
-        "methodCode" => code_fill(r, c, push_default(&mut st.method_codes))?,
-        "approachSiteCode" => code_fill(r, c, push_default(&mut st.approach_site_codes))?,
-        "targetSiteCode" => code_fill(r, c, push_default(&mut st.target_site_codes))?,
-        "administrationUnitCode" => code_fill(
-            r,
-            c,
-            insert_default::<Box<Code<'a>>>(&mut st.administration_unit_code),
-        )?,
         "author" | "informant" | "participant" | "performer" | "subject" | "specimen"
         | "consumable" | "product" | "responsibleParty" => {
             participation_fill(r, c, push_default(&mut st.participations))?;
+        }
+        // the coded children come in a row (`methodCode`, `targetSiteCode`, ...)
+        other if CodeTag::from_name(other).is_some() => {
+            let next = run(r, c, &mut st.tagged_codes, CodeTag::from_name, tagged_code)?;
+            // kept in schema order, as they are written back (stable: each tag's codes keep
+            // their document order)
+            if !st.tagged_codes.is_sorted_by_key(|t| t.tag) {
+                st.tagged_codes.sort_by_key(|t| t.tag);
+            }
+            return Ok(next);
         }
         _ => push_ranked(&mut st.extensions, r.capture(c)?, statement_extension_rank),
     }
     r.next_child()
 }
 
-/// Parses `first` and the HL7 siblings of the same name that follow it with `one`, appending
-/// them to `out`, gathered first (templateIds come two or three in a row); returns the next
-/// child. Not for lists of mostly one item, which gathering only slows down.
+/// A coded child of a statement, named by `tag`.
+fn tagged_code<'a>(r: &mut Reader<'a>, s: Start<'a>, tag: CodeTag) -> Res<TaggedCode<'a>> {
+    let mut code = Code::default();
+    code_fill(r, s, &mut code)?;
+    Ok(TaggedCode::new(tag, code))
+}
+
+/// [`ii`] for [`run`].
+fn ii_of<'a>(r: &mut Reader<'a>, s: Start<'a>, (): ()) -> Res<Ii<'a>> {
+    ii(r, s)
+}
+
+/// The key of a [`run`] of elements named `name`.
+fn named(name: &'static str) -> impl Fn(&str) -> Option<()> {
+    move |local| (local == name).then_some(())
+}
+
+/// Parses `first` and the HL7 siblings that follow it and whose local name has a `key`, each
+/// with `one`, appending them to `out`, gathered first (templateIds come two or three in a
+/// row); returns the next child. Not for lists of mostly one item, which gathering only slows
+/// down.
 #[inline(never)]
-fn run<'a, T, O: Gathered<T>>(
+fn run<'a, K, T, O: Gathered<T>>(
     r: &mut Reader<'a>,
     first: Start<'a>,
     out: &mut O,
-    one: fn(&mut Reader<'a>, Start<'a>) -> Res<T>,
+    key: impl Fn(&str) -> Option<K>,
+    one: fn(&mut Reader<'a>, Start<'a>, K) -> Res<T>,
 ) -> Res<Option<Start<'a>>> {
     let mut run = Gather::<T, 4>::new();
     let mut next = Some(first);
     while let Some(c) = next
         && c.is_hl7()
-        && c.local == first.local
+        && let Some(k) = key(c.local)
     {
-        run.push(out, one(r, c)?);
+        run.push(out, one(r, c, k)?);
         next = r.next_child()?;
     }
     run.flush(out);
@@ -1034,6 +1051,41 @@ mod tests {
         }
         let st = d.sections()[0].entries[0].statement.as_ref().unwrap();
         st.values.clone()
+    }
+
+    #[test]
+    fn other_statement_codes_are_kept_in_order_with_their_tag() {
+        let doc = r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><component><structuredBody>
+            <component><section><entry><substanceAdministration><targetSiteCode code="t"/>
+            <methodCode code="m1"/><routeCode code="r"/><methodCode code="m2"/>
+            <priorityCode code="p1"/><priorityCode code="p2"/></substanceAdministration></entry>
+            </section></component></structuredBody></component></ClinicalDocument>"#;
+        let d = crate::parse(doc.as_bytes()).unwrap();
+        let st = d.sections()[0].entries[0].statement.as_ref().unwrap();
+        let codes =
+            |tag| -> Vec<&str> { st.codes(tag).map(|c| c.code.as_deref().unwrap()).collect() };
+        use crate::model::CodeTag;
+        assert_eq!(codes(CodeTag::Method), ["m1", "m2"]);
+        assert_eq!(codes(CodeTag::Route), ["r"]);
+        // a second priorityCode (the schema allows one) is kept, not overwritten
+        assert_eq!(codes(CodeTag::Priority), ["p1", "p2"]);
+        assert_eq!(codes(CodeTag::Interpretation), Vec::<&str>::new());
+        assert_eq!(st.tagged_codes[0].tag, CodeTag::Priority);
+        assert_eq!(CodeTag::from_name("routeCode"), Some(CodeTag::Route));
+        for style in [crate::write::Style::Compact, crate::write::Style::Pretty] {
+            let xml = d.to_xml(style);
+            // written in schema order, which reads back as the same codes per tag
+            let back = crate::parse(xml.as_bytes()).unwrap();
+            let back = back.sections()[0].entries[0].statement.as_ref().unwrap();
+            for tag in [
+                CodeTag::Method,
+                CodeTag::Route,
+                CodeTag::Priority,
+                CodeTag::TargetSite,
+            ] {
+                assert!(back.codes(tag).eq(st.codes(tag)), "{xml}");
+            }
+        }
     }
 
     #[test]

@@ -979,25 +979,9 @@ fn statement(w: &mut XmlOut, s: &ClinicalStatement<'_>) {
     for v in &s.values {
         ranked.push((rank_of("value"), Item::Value(v)));
     }
-    let single = [
-        ("priorityCode", &s.priority_code),
-        ("languageCode", &s.language_code),
-        ("routeCode", &s.route_code),
-        ("administrationUnitCode", &s.administration_unit_code),
-    ];
-    for (tag, c) in single {
-        if let Some(c) = c {
-            ranked.push((rank_of(tag), Item::Code(tag, c)));
-        }
-    }
-    let repeated = [
-        ("interpretationCode", &s.interpretation_codes),
-        ("methodCode", &s.method_codes),
-        ("approachSiteCode", &s.approach_site_codes),
-        ("targetSiteCode", &s.target_site_codes),
-    ];
-    for (tag, codes) in repeated {
-        ranked.extend(codes.iter().map(|c| (rank_of(tag), Item::Code(tag, c))));
+    for t in &s.tagged_codes {
+        let tag = t.tag.name();
+        ranked.push((rank_of(tag), Item::Code(tag, &t.code)));
     }
     for p in &s.participations {
         ranked.push((rank_of(&p.tag), Item::Part(p)));
@@ -1062,5 +1046,17 @@ mod tests {
         }
         let doc = r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><copyTime/></ClinicalDocument>"#;
         assert_eq!(crate::parse(doc.as_bytes()).unwrap().extensions.len(), 1);
+    }
+
+    #[test]
+    fn code_tags_are_declared_in_the_order_they_are_written() {
+        // the parser keeps a statement's tagged codes sorted by tag, so that they read back in
+        // the order the writer puts them in
+        let ranks: Vec<usize> = crate::model::CodeTag::ALL
+            .iter()
+            .map(|t| super::rank_of(t.name()))
+            .collect();
+        assert!(ranks.is_sorted(), "{ranks:?}");
+        assert!(ranks.iter().all(|&r| r < super::STATEMENT_ORDER.len()));
     }
 }
