@@ -476,7 +476,7 @@ impl Statement {
                         RelationshipTag::Component => "component",
                     }),
                     type_code: (!type_code.is_empty()).then(|| Cow::Owned(type_code.clone())),
-                    statement: Some(Box::new(s.to_model(ids, lines))),
+                    statement: Some(s.to_model(ids, lines)),
                     ..Relationship::default()
                 })
                 .collect(),
@@ -691,7 +691,7 @@ impl SectionBuilder {
                 Entry {
                     type_code: type_code.clone().map(Cow::Owned),
                     context_conduction_ind: None,
-                    statement: Some(Box::new(statement)),
+                    statement: Some(statement),
                     extensions,
                 }
             })

@@ -154,7 +154,7 @@ pub struct Entry<'a> {
     /// `@contextConductionInd`.
     pub context_conduction_ind: Option<Cow<'a, str>>,
     /// The clinical statement it holds.
-    pub statement: Option<Box<ClinicalStatement<'a>>>,
+    pub statement: Option<ClinicalStatement<'a>>,
     /// Other children.
     pub extensions: Vec<Element<'a>>,
 }
@@ -395,7 +395,7 @@ pub struct Relationship<'a> {
     /// `@negationInd`.
     pub negation_ind: Option<Cow<'a, str>>,
     /// The target statement.
-    pub statement: Option<Box<ClinicalStatement<'a>>>,
+    pub statement: Option<ClinicalStatement<'a>>,
     /// Other children (`sequenceNumber`, `seperatableInd`, ...).
     pub extensions: Vec<Element<'a>>,
 }

@@ -790,6 +790,8 @@ fn section_into<'a>(r: &mut Reader<'a>, s: Start<'a>, out: &mut Vec<Section<'a>>
             _ => section_child(r, c, sec)?,
         }
     }
+    // entries hold their statement inline: the list's spare room would be large
+    sec.entries.shrink_to_fit();
     Ok(())
 }
 
@@ -826,11 +828,7 @@ fn entry_into<'a>(r: &mut Reader<'a>, s: Start<'a>, out: &mut Vec<Entry<'a>>) ->
     })?;
     while let Some(c) = r.next_child()? {
         if c.is_hl7() && e.statement.is_none() && is_statement_element(c.local) {
-            statement_fill(
-                r,
-                c,
-                insert_default::<Box<ClinicalStatement<'a>>>(&mut e.statement),
-            )?;
+            statement_fill(r, c, insert_default(&mut e.statement))?;
         } else {
             let x = r.capture(c)?;
             push_ranked(&mut e.extensions, x, is_extra_statement);
@@ -857,6 +855,8 @@ fn statement_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, st: &mut ClinicalStateme
             statement_child(r, c, st)?
         };
     }
+    // relationships hold their statement inline: the list's spare room would be large
+    st.relationships.shrink_to_fit();
     Ok(())
 }
 
@@ -1019,11 +1019,7 @@ fn relationship_into<'a>(
     })?;
     while let Some(c) = r.next_child()? {
         if c.is_hl7() && rel.statement.is_none() && is_statement_element(c.local) {
-            statement_fill(
-                r,
-                c,
-                insert_default::<Box<ClinicalStatement<'a>>>(&mut rel.statement),
-            )?;
+            statement_fill(r, c, insert_default(&mut rel.statement))?;
         } else {
             let x = r.capture(c)?;
             push_ranked(&mut rel.extensions, x, is_extra_statement);
