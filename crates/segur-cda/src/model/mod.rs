@@ -18,6 +18,11 @@
 //! * whatever the typed model does not know is kept as a generic [`Element`] in the `extensions`
 //!   field of the enclosing struct (namespaces resolved to URIs), never dropped.
 //!
+//! Its layout follows the documents: parts most values lack live out of line (`more` boxes of
+//! [`Ii`], [`Code`] and [`Ed`]; a statement's rarer codes in one list of [`TaggedCode`]s), and
+//! children most statements have exactly one of are a [`List`], which holds its first item
+//! inline. Allocation was the largest cost of parsing after tokenizing.
+//!
 //! Whitespace-only text between elements is not kept; comments and processing instructions are
 //! not part of the model.
 
