@@ -12,7 +12,9 @@ use super::{Code, Element, Timestamp, TimestampError};
 /// TS ([`Scalar`]), and the coded types CD, CE, CV, CO and CS ([`Code`]). Any other value is
 /// kept whole as an [`Element`], so that nothing is lost: another data type, a value without
 /// `xsi:type`, an attribute the typed form does not have, or content (children, text) in a
-/// scalar.
+/// scalar. A coded value is read like every other [`Code`] of the model: unknown children are
+/// kept in its extensions, but attributes its children (`translation`, `qualifier`,
+/// `originalText`) have and the model does not name, and text directly inside it, are not.
 ///
 /// ```
 /// let xml = r#"<ClinicalDocument xmlns="urn:hl7-org:v3"
