@@ -66,7 +66,7 @@ fn clinical_document<'a>(
     };
     while let Some(c) = r.next_child()? {
         if !c.is_hl7() {
-            push_ranked(&mut d.extensions, r.capture(c)?, document_extension_rank);
+            tight(&mut d.extensions).push(r.capture(c)?);
             continue;
         }
         match c.local {
@@ -100,7 +100,7 @@ fn clinical_document<'a>(
                     if e.is_hl7() && e.local == "serviceEvent" {
                         tight(&mut d.documentation_of).push(service_event(r, e)?);
                     } else {
-                        push_ranked(&mut d.extensions, r.capture(e)?, document_extension_rank);
+                        tight(&mut d.extensions).push(r.capture(e)?);
                     }
                 }
             }
@@ -110,7 +110,7 @@ fn clinical_document<'a>(
                     if e.is_hl7() && e.local == "consent" {
                         tight(&mut d.authorizations).push(consent(r, e)?);
                     } else {
-                        push_ranked(&mut d.extensions, r.capture(e)?, document_extension_rank);
+                        tight(&mut d.extensions).push(r.capture(e)?);
                     }
                 }
             }
@@ -119,7 +119,7 @@ fn clinical_document<'a>(
                     if e.is_hl7() && e.local == "encompassingEncounter" {
                         d.component_of = Some(encounter(r, e)?);
                     } else {
-                        push_ranked(&mut d.extensions, r.capture(e)?, document_extension_rank);
+                        tight(&mut d.extensions).push(r.capture(e)?);
                     }
                 }
             }
@@ -130,13 +130,14 @@ fn clinical_document<'a>(
                         (true, "structuredBody") => {
                             d.body = Some(Body::Structured(structured_body(r, e)?));
                         }
-                        _ => push_ranked(&mut d.extensions, r.capture(e)?, document_extension_rank),
+                        _ => tight(&mut d.extensions).push(r.capture(e)?),
                     }
                 }
             }
-            _ => push_ranked(&mut d.extensions, r.capture(c)?, document_extension_rank),
+            _ => tight(&mut d.extensions).push(r.capture(c)?),
         }
     }
+    sort_ranked(&mut d.extensions, document_extension_rank);
     Ok(d)
 }
 
@@ -435,7 +436,7 @@ fn participation_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, p: &mut Participatio
     })?;
     while let Some(c) = r.next_child()? {
         if !c.is_hl7() {
-            push_ranked(&mut p.extensions, r.capture(c)?, is_extra_role);
+            tight(&mut p.extensions).push(r.capture(c)?);
             continue;
         }
         match c.local {
@@ -446,23 +447,21 @@ fn participation_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, p: &mut Participatio
             name if p.role.is_none() && is_role_element(name) => {
                 role_fill(r, c, insert_default::<Box<Role<'a>>>(&mut p.role))?;
             }
-            _ => push_ranked(&mut p.extensions, r.capture(c)?, is_extra_role),
+            _ => tight(&mut p.extensions).push(r.capture(c)?),
         }
     }
+    sort_ranked(&mut p.extensions, is_extra_role);
     Ok(())
 }
 
-/// Adds an extension to `list` after the ones of the same or a lower rank: the order in which
-/// the writer puts them back around the typed children (a second role or statement, ranked
-/// `true`, after the others), so that a written document parses to the same model.
-fn push_ranked<'a, R: Ord>(
-    list: &mut Vec<Element<'a>>,
-    e: Element<'a>,
-    rank: fn(&Element<'_>) -> R,
-) {
-    let r = rank(&e);
-    let at = list.partition_point(|x| rank(x) <= r);
-    tight(list).insert(at, e);
+/// Puts the extensions of a completed element in the order in which the writer puts them back
+/// around the typed children (a second role or statement, ranked `true`, after the others), so
+/// that a written document parses to the same model: a stable sort by `rank`, once. Placing
+/// each extension as it comes would be quadratic on a hostile document alternating ranks.
+fn sort_ranked<R: Ord>(list: &mut [Element<'_>], rank: fn(&Element<'_>) -> R) {
+    if !list.is_sorted_by_key(rank) {
+        list.sort_by_cached_key(rank);
+    }
 }
 
 fn role_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, ro: &mut Role<'a>) -> Res<()> {
@@ -470,7 +469,7 @@ fn role_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, ro: &mut Role<'a>) -> Res<()>
     ro.class_code = r.attr("classCode", s.offset)?;
     while let Some(c) = r.next_child()? {
         if !c.is_hl7() {
-            push_ranked(&mut ro.extensions, r.capture(c)?, role_extension_rank);
+            tight(&mut ro.extensions).push(r.capture(c)?);
             continue;
         }
         match c.local {
@@ -495,9 +494,10 @@ fn role_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, ro: &mut Role<'a>) -> Res<()>
             {
                 ro.organization = Some(Box::new(organization(r, c)?));
             }
-            _ => push_ranked(&mut ro.extensions, r.capture(c)?, role_extension_rank),
+            _ => tight(&mut ro.extensions).push(r.capture(c)?),
         }
     }
+    sort_ranked(&mut ro.extensions, role_extension_rank);
     Ok(())
 }
 
@@ -533,13 +533,14 @@ fn patient<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Patient<'a>> {
                     if e.is_hl7() && e.local == "place" {
                         p.birthplace = Some(place(r, e)?);
                     } else {
-                        push_ranked(&mut p.extensions, r.capture(e)?, patient_extension_rank);
+                        tight(&mut p.extensions).push(r.capture(e)?);
                     }
                 }
             }
-            _ => push_ranked(&mut p.extensions, r.capture(c)?, patient_extension_rank),
+            _ => tight(&mut p.extensions).push(r.capture(c)?),
         }
     }
+    sort_ranked(&mut p.extensions, patient_extension_rank);
     Ok(p)
 }
 
@@ -792,13 +793,14 @@ fn section_into<'a>(r: &mut Reader<'a>, s: Start<'a>, out: &mut Vec<Section<'a>>
     }
     // entries hold their statement inline: the list's spare room would be large
     sec.entries.shrink_to_fit();
+    sort_ranked(&mut sec.extensions, section_extension_rank);
     Ok(())
 }
 
 #[inline(never)]
 fn section_child<'a>(r: &mut Reader<'a>, c: Start<'a>, sec: &mut Section<'a>) -> Res<()> {
     if !c.is_hl7() {
-        push_ranked(&mut sec.extensions, r.capture(c)?, section_extension_rank);
+        tight(&mut sec.extensions).push(r.capture(c)?);
         return Ok(());
     }
     match c.local {
@@ -814,7 +816,7 @@ fn section_child<'a>(r: &mut Reader<'a>, c: Start<'a>, sec: &mut Section<'a>) ->
         "confidentialityCode" => code_fill(r, c, insert_default(&mut sec.confidentiality_code))?,
         "languageCode" => code_fill(r, c, insert_default(&mut sec.language_code))?,
         "author" | "informant" => participation_fill(r, c, push_default(&mut sec.participations))?,
-        _ => push_ranked(&mut sec.extensions, r.capture(c)?, section_extension_rank),
+        _ => tight(&mut sec.extensions).push(r.capture(c)?),
     }
     Ok(())
 }
@@ -831,9 +833,10 @@ fn entry_into<'a>(r: &mut Reader<'a>, s: Start<'a>, out: &mut Vec<Entry<'a>>) ->
             statement_fill(r, c, insert_default(&mut e.statement))?;
         } else {
             let x = r.capture(c)?;
-            push_ranked(&mut e.extensions, x, is_extra_statement);
+            tight(&mut e.extensions).push(x);
         }
     }
+    sort_ranked(&mut e.extensions, is_extra_statement);
     Ok(())
 }
 
@@ -857,6 +860,12 @@ fn statement_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, st: &mut ClinicalStateme
     }
     // relationships hold their statement inline: the list's spare room would be large
     st.relationships.shrink_to_fit();
+    sort_ranked(&mut st.extensions, statement_extension_rank);
+    // the tagged codes in schema order too, as they are written back (stable: each tag's codes
+    // keep their document order)
+    if !st.tagged_codes.is_sorted_by_key(|t| t.tag) {
+        st.tagged_codes.sort_by_key(|t| t.tag);
+    }
     Ok(())
 }
 
@@ -868,7 +877,7 @@ fn statement_child<'a>(
     st: &mut ClinicalStatement<'a>,
 ) -> Res<Option<Start<'a>>> {
     if !c.is_hl7() {
-        push_ranked(&mut st.extensions, r.capture(c)?, statement_extension_rank);
+        tight(&mut st.extensions).push(r.capture(c)?);
         return r.next_child();
     }
     match c.local {
@@ -885,15 +894,9 @@ fn statement_child<'a>(
         }
         // the coded children come in a row (`methodCode`, `targetSiteCode`, ...)
         other if CodeTag::from_name(other).is_some() => {
-            let next = run(r, c, &mut st.tagged_codes, CodeTag::from_name, tagged_code)?;
-            // kept in schema order, as they are written back (stable: each tag's codes keep
-            // their document order)
-            if !st.tagged_codes.is_sorted_by_key(|t| t.tag) {
-                st.tagged_codes.sort_by_key(|t| t.tag);
-            }
-            return Ok(next);
+            return run(r, c, &mut st.tagged_codes, CodeTag::from_name, tagged_code);
         }
-        _ => push_ranked(&mut st.extensions, r.capture(c)?, statement_extension_rank),
+        _ => tight(&mut st.extensions).push(r.capture(c)?),
     }
     r.next_child()
 }
@@ -1022,9 +1025,10 @@ fn relationship_into<'a>(
             statement_fill(r, c, insert_default(&mut rel.statement))?;
         } else {
             let x = r.capture(c)?;
-            push_ranked(&mut rel.extensions, x, is_extra_statement);
+            tight(&mut rel.extensions).push(x);
         }
     }
+    sort_ranked(&mut rel.extensions, is_extra_statement);
     Ok(())
 }
 
