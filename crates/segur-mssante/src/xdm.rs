@@ -244,7 +244,7 @@ impl ReadOptions {
 
 /// A deviation from ITI-32 that the lenient reader recovered from.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum XdmWarning {
     /// Everything sits under an extra top folder.
     ExtraTopFolder {
@@ -420,13 +420,15 @@ impl XdmArchive {
 struct Findings {
     mode: Mode,
     warnings: Vec<XdmWarning>,
+    /// The warnings already noted: a set, since an archive may hold many entries.
+    seen: std::collections::HashSet<XdmWarning>,
 }
 
 impl Findings {
     fn note(&mut self, warning: XdmWarning, kind: ErrorKind) -> Result<()> {
         match self.mode {
             Mode::Lenient => {
-                if !self.warnings.contains(&warning) {
+                if self.seen.insert(warning.clone()) {
                     self.warnings.push(warning);
                 }
                 Ok(())
@@ -510,6 +512,7 @@ pub fn read_xdm(bytes: &[u8], options: &ReadOptions) -> Result<XdmArchive> {
     let mut findings = Findings {
         mode: options.mode,
         warnings: Vec::new(),
+        seen: std::collections::HashSet::new(),
     };
     // Where is IHE_XDM? At the root, or under one extra top folder.
     let top = entries.iter().find_map(|e| {

@@ -96,3 +96,26 @@ fn wrong_documents_and_limits() {
         }
     ));
 }
+
+/// Slot names are checked for duplicates with a set: searching the slots already read made an
+/// object with many slots quadratic (about 10¹¹ comparisons within the default limits).
+#[test]
+fn many_slots_are_checked_in_linear_time() {
+    let xml = feed_xml();
+    let open = xml.find("<rim:ExtrinsicObject").expect("a document entry");
+    let at = open + xml[open..].find('>').expect("its start tag ends") + 1;
+    let slots = 100_000;
+    let mut many = String::with_capacity(slots * 40);
+    for i in 0..slots {
+        many.push_str(&format!(r#"<rim:Slot name="x{i}"/>"#));
+    }
+    many.push_str(r#"<rim:Slot name="x7"/>"#);
+    let hostile = format!("{}{many}{}", &xml[..at], &xml[at..]);
+    let err = Submission::from_ebrim(hostile.as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("duplicate slot name"), "{err}");
+    let expected = format!(
+        "/SubmitObjectsRequest/RegistryObjectList/ExtrinsicObject[1]/Slot[{}]",
+        slots + 1
+    );
+    assert_eq!(err.path(), Some(expected.as_str()));
+}

@@ -2,6 +2,8 @@
 //! quick-xml event API (no DTD, no entity other than the predefined ones), then mapped to the
 //! model with element paths in every error.
 
+use std::collections::HashSet;
+
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
@@ -279,10 +281,12 @@ pub(crate) struct Slots<'a> {
 impl<'a> Slots<'a> {
     pub(crate) fn of(element: &'a Element, path: &str) -> Result<Self, XdsError> {
         let mut entries: Vec<(&'a str, Vec<&'a str>, String)> = Vec::new();
+        // a set, not a search of `entries`: a hostile object may hold many slots
+        let mut names = HashSet::new();
         for (i, slot) in element.children_named(ns::RIM, "Slot").enumerate() {
             let spath = format!("{path}/Slot[{}]", i + 1);
             let name = slot.req_attr("name", &spath)?;
-            if entries.iter().any(|(n, _, _)| *n == name) {
+            if !names.insert(name) {
                 return Err(XdsError::invalid("duplicate slot name", name).at(spath));
             }
             let values = slot
@@ -534,14 +538,15 @@ enum Package {
     Folder(Folder),
 }
 
-fn package(e: &Element, path: &str, outer_nodes: &[(&str, &str)]) -> Result<Package, XdsError> {
+fn package(
+    e: &Element,
+    path: &str,
+    outer_nodes: &HashSet<(&str, &str)>,
+) -> Result<Package, XdsError> {
     let entry_uuid = id(e, path)?;
     let slots = Slots::of(e, path)?;
     let node_of = |c: &Classified<'_>, node: &str| {
-        c.nodes.contains(&node)
-            || outer_nodes
-                .iter()
-                .any(|(obj, n)| *obj == entry_uuid.as_str() && *n == node)
+        c.nodes.contains(&node) || outer_nodes.contains(&(entry_uuid.as_str(), node))
     };
     // Authors only exist on submission sets; the folder scheme has no authors.
     let c = classified(e, path, scheme::SET_AUTHOR)?;
@@ -614,8 +619,9 @@ pub(crate) fn registry_object_list(
     list: &Element,
     path: &str,
 ) -> Result<RegistryObjects, XdsError> {
-    // Classification nodes may also be given as top-level Classifications.
-    let outer_nodes: Vec<(&str, &str)> = list
+    // Classification nodes may also be given as top-level Classifications (a set: each
+    // package looks its own up, and a hostile list may hold many of both)
+    let outer_nodes: HashSet<(&str, &str)> = list
         .children_named(ns::RIM, "Classification")
         .filter_map(|c| Some((c.attr("classifiedObject")?, c.attr("classificationNode")?)))
         .collect();
