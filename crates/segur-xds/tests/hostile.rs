@@ -119,3 +119,23 @@ fn many_slots_are_checked_in_linear_time() {
     );
     assert_eq!(err.path(), Some(expected.as_str()));
 }
+
+/// A namespace URI longer than 2 KiB is refused where it is declared: quick-xml compares it
+/// with every name it resolves, and each element kept a copy of it (now shared), so a long URI
+/// on many elements cost its length in time and memory each (here 100 GB).
+#[test]
+fn a_long_namespace_is_refused_where_it_is_declared() {
+    let uri = format!("urn:{}", "x".repeat(1 << 20));
+    let xml = format!(r#"<r xmlns="{uri}">{}</r>"#, "<a/>".repeat(100_000));
+    let err = Submission::from_ebrim(xml.as_bytes()).unwrap_err();
+    assert!(
+        matches!(
+            err.kind(),
+            XdsErrorKind::LimitExceeded {
+                what: "namespace URI length",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}

@@ -2,7 +2,8 @@
 //! quick-xml event API (no DTD, no entity other than the predefined ones), then mapped to the
 //! model with element paths in every error.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
@@ -67,11 +68,26 @@ impl ReadLimits {
 /// One element of the bounded tree.
 #[derive(Debug)]
 pub(crate) struct Element {
-    pub(crate) ns: String,
+    /// The namespace URI, shared by the elements of the same namespace: a copy each would let
+    /// a long URI on many elements take unbounded memory.
+    pub(crate) ns: Rc<str>,
     pub(crate) name: String,
     attrs: Vec<(String, String)>,
     pub(crate) children: Vec<Self>,
     pub(crate) text: String,
+}
+
+/// The longest namespace URI accepted (real ones are under a hundred bytes).
+const MAX_NAMESPACE_URI: usize = 2048;
+
+/// The shared copy of a namespace URI.
+fn intern(namespaces: &mut HashSet<Rc<str>>, uri: &str) -> Rc<str> {
+    if let Some(shared) = namespaces.get(uri) {
+        return Rc::clone(shared);
+    }
+    let shared: Rc<str> = Rc::from(uri);
+    namespaces.insert(Rc::clone(&shared));
+    shared
 }
 
 fn limit(what: &'static str, limit: usize) -> XdsError {
@@ -86,6 +102,8 @@ pub(crate) fn parse(input: &[u8], limits: &ReadLimits) -> Result<Element, XdsErr
     let text = std::str::from_utf8(input)
         .map_err(|e| XdsError::new(XdsErrorKind::NotUtf8).at_offset(e.valid_up_to() as u64))?;
     let mut reader = NsReader::from_str(text);
+    let mut namespaces: HashSet<Rc<str>> = HashSet::new();
+    let no_namespace: Rc<str> = Rc::from("");
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
     let mut elements = 0usize;
@@ -94,8 +112,8 @@ pub(crate) fn parse(input: &[u8], limits: &ReadLimits) -> Result<Element, XdsErr
         let step = match reader.read_resolved_event() {
             Ok((resolved, event)) => Ok((
                 match resolved {
-                    ResolveResult::Bound(ns) => Ok(ns.into_inner().to_owned()),
-                    ResolveResult::Unbound => Ok(String::new()),
+                    ResolveResult::Bound(ns) => Ok(intern(&mut namespaces, ns.into_inner())),
+                    ResolveResult::Unbound => Ok(Rc::clone(&no_namespace)),
                     ResolveResult::Unknown(p) => Err(p),
                 },
                 event,
@@ -126,6 +144,13 @@ pub(crate) fn parse(input: &[u8], limits: &ReadLimits) -> Result<Element, XdsErr
                     let attr = attr.map_err(|err| xml_err(err.to_string()))?;
                     let key = attr.key.into_inner().to_owned();
                     if key == "xmlns" || key.starts_with("xmlns:") {
+                        // quick-xml compares a URI with the names it resolves: a long one on
+                        // many elements would cost its length each
+                        if attr.value.len() > MAX_NAMESPACE_URI {
+                            return Err(
+                                limit("namespace URI length", MAX_NAMESPACE_URI).at_offset(offset)
+                            );
+                        }
                         continue;
                     }
                     if attrs.len() >= limits.max_attributes {
@@ -220,7 +245,7 @@ fn append_text(
 
 impl Element {
     pub(crate) fn is(&self, ns: &str, name: &str) -> bool {
-        self.ns == ns && self.name == name
+        &*self.ns == ns && self.name == name
     }
 
     pub(crate) fn expect(
@@ -626,9 +651,9 @@ pub(crate) fn registry_object_list(
         .filter_map(|c| Some((c.attr("classifiedObject")?, c.attr("classificationNode")?)))
         .collect();
     let mut out = RegistryObjects::default();
-    let mut counts = std::collections::HashMap::<&str, usize>::new();
+    let mut counts = HashMap::<&str, usize>::new();
     for child in &list.children {
-        if child.ns != ns::RIM {
+        if &*child.ns != ns::RIM {
             continue;
         }
         let n = counts.entry(child.name.as_str()).or_default();
