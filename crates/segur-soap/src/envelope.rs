@@ -249,7 +249,7 @@ impl Envelope {
                 format!(
                     "the root is not a SOAP Envelope but {}",
                     QualifiedName {
-                        namespace: root.ns.clone(),
+                        namespace: root.ns.as_deref().map(str::to_owned),
                         local: root.local.clone()
                     }
                 ),
@@ -279,7 +279,7 @@ impl Envelope {
                         let mu = block.attr_ns(soap, "mustUnderstand").map(str::trim);
                         headers.push(HeaderBlock {
                             name: QualifiedName {
-                                namespace: block.ns.clone(),
+                                namespace: block.ns.as_deref().map(str::to_owned),
                                 local: block.local.clone(),
                             },
                             must_understand: matches!(mu, Some("true" | "1")),
@@ -305,7 +305,7 @@ impl Envelope {
             }
             Some(p) => Body::Payload(Payload {
                 name: QualifiedName {
-                    namespace: p.ns.clone(),
+                    namespace: p.ns.as_deref().map(str::to_owned),
                     local: p.local.clone(),
                 },
                 xml: p.standalone(&doc.source),

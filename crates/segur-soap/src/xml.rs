@@ -50,6 +50,10 @@ impl Limits {
     }
 }
 
+/// The longest namespace URI accepted (real ones are under a hundred bytes): names in a
+/// namespace are copied into header block names and fault codes.
+const MAX_NAMESPACE_URI: usize = 2048;
+
 /// Most namespace bindings in scope at once (declarations on an element and its ancestors).
 const MAX_IN_SCOPE_BINDINGS: usize = 512;
 
@@ -58,8 +62,10 @@ const MAX_IN_SCOPE_BINDINGS: usize = 512;
 /// linear in the input whatever the nesting.
 #[derive(Debug, Default)]
 struct ScopeNode {
-    /// `(prefix, uri)`, the empty prefix being the default namespace.
-    binding: Option<(String, String)>,
+    /// `(prefix, uri)`, the empty prefix being the default namespace. The URI is shared with
+    /// the elements and attributes in the namespace: a copy each would let a long URI on many
+    /// elements take unbounded memory.
+    binding: Option<(String, Rc<str>)>,
     parent: Option<Rc<Self>>,
     /// Bindings in this list, this one included.
     len: usize,
@@ -69,7 +75,7 @@ type Scope = Rc<ScopeNode>;
 
 impl ScopeNode {
     /// Bindings, innermost first.
-    fn iter(&self) -> impl Iterator<Item = &(String, String)> {
+    fn iter(&self) -> impl Iterator<Item = &(String, Rc<str>)> {
         let mut node = Some(self);
         std::iter::from_fn(move || {
             while let Some(n) = node {
@@ -86,7 +92,7 @@ impl ScopeNode {
 /// An attribute with its namespace resolved.
 #[derive(Debug, Clone)]
 pub(crate) struct Attr {
-    pub(crate) ns: Option<String>,
+    pub(crate) ns: Option<Rc<str>>,
     pub(crate) local: String,
     pub(crate) value: String,
 }
@@ -101,7 +107,7 @@ pub(crate) enum Node {
 /// An element with its namespace resolved and its byte span in the source.
 #[derive(Debug, Clone)]
 pub(crate) struct Element {
-    pub(crate) ns: Option<String>,
+    pub(crate) ns: Option<Rc<str>>,
     pub(crate) local: String,
     pub(crate) attrs: Vec<Attr>,
     pub(crate) children: Vec<Node>,
@@ -225,10 +231,15 @@ impl Element {
         if prefix == "xml" {
             return Some(NS_XML);
         }
+        self.lookup_shared(prefix).map(|u| &**u)
+    }
+
+    /// The URI bound to `prefix` (not `xml`), shared.
+    fn lookup_shared(&self, prefix: &str) -> Option<&Rc<str>> {
         self.scope
             .iter()
             .find(|(p, _)| p == prefix)
-            .map(|(_, u)| u.as_str())
+            .map(|(_, u)| u)
             .filter(|u| !u.is_empty())
     }
 
@@ -243,7 +254,7 @@ impl Element {
     pub(crate) fn standalone(&self, source: &str) -> String {
         // the innermost binding of each prefix, unless this element declares it itself
         let mut seen: Vec<&str> = self.declared.iter().map(|(p, _)| p.as_str()).collect();
-        let mut inherited: Vec<&(String, String)> = Vec::new();
+        let mut inherited: Vec<&(String, Rc<str>)> = Vec::new();
         for b in self.scope.iter() {
             if seen.contains(&b.0.as_str()) {
                 continue;
@@ -321,6 +332,8 @@ struct Builder<'s> {
     limits: &'s Limits,
     stack: Vec<Open>,
     elements: usize,
+    /// The XML namespace, bound to `xml` without a declaration, shared like the others.
+    xml_ns: Rc<str>,
 }
 
 impl<'s> Builder<'s> {
@@ -330,7 +343,16 @@ impl<'s> Builder<'s> {
             limits,
             stack: Vec::new(),
             elements: 0,
+            xml_ns: Rc::from(NS_XML),
         }
+    }
+
+    /// The shared URI bound to `prefix` on `el`.
+    fn shared_ns(&self, el: &Element, prefix: &str) -> Option<Rc<str>> {
+        if prefix == "xml" {
+            return Some(Rc::clone(&self.xml_ns));
+        }
+        el.lookup_shared(prefix).cloned()
     }
 
     fn run(mut self) -> Result<Element, Error> {
@@ -509,6 +531,12 @@ impl<'s> Builder<'s> {
                 .normalized_value(XmlVersion::Implicit1_0)
                 .map_err(|e| malformed(e.to_string()))?
                 .into_owned();
+            if (key == "xmlns" || key.starts_with("xmlns:")) && value.len() > MAX_NAMESPACE_URI {
+                return Err(Error::new(ErrorKind::LimitExceeded {
+                    what: "namespace URI length",
+                    limit: MAX_NAMESPACE_URI,
+                }));
+            }
             if key == "xmlns" {
                 declared.push((String::new(), value));
             } else if let Some(p) = key.strip_prefix("xmlns:") {
@@ -535,7 +563,7 @@ impl<'s> Builder<'s> {
                 }));
             }
             scope = Rc::new(ScopeNode {
-                binding: Some(binding.clone()),
+                binding: Some((binding.0.clone(), Rc::from(binding.1.as_str()))),
                 parent: Some(scope),
                 len,
             });
@@ -556,20 +584,18 @@ impl<'s> Builder<'s> {
         let (prefix, local) = split_qname(qname);
         el.ns = match prefix {
             Some(p) => Some(
-                el.lookup(p)
-                    .ok_or_else(|| malformed(format!("prefix `{p}` of <{qname}> is not bound")))?
-                    .to_owned(),
+                self.shared_ns(&el, p)
+                    .ok_or_else(|| malformed(format!("prefix `{p}` of <{qname}> is not bound")))?,
             ),
-            None => el.lookup("").map(str::to_owned),
+            None => el.lookup_shared("").cloned(),
         };
         el.local = local.to_owned();
         for (key, value) in raw_attrs {
             let (prefix, local) = split_qname(&key);
             let ns = match prefix {
                 Some(p) => Some(
-                    el.lookup(p)
-                        .ok_or_else(|| malformed(format!("prefix `{p}` of @{key} is not bound")))?
-                        .to_owned(),
+                    self.shared_ns(&el, p)
+                        .ok_or_else(|| malformed(format!("prefix `{p}` of @{key} is not bound")))?,
                 ),
                 None => None,
             };
@@ -752,6 +778,37 @@ mod tests {
         let c = d.root.elements().next().unwrap().elements().next().unwrap();
         assert_eq!(c.ns.as_deref(), Some("urn:2"));
         assert_eq!(c.standalone(&d.source), r#"<p:c xmlns:p="urn:2"/>"#);
+    }
+
+    #[test]
+    fn namespace_uris_are_shared_and_bounded() {
+        // one copy of a URI however many elements and attributes are in its namespace (a copy
+        // each let a long URI on many elements take unbounded memory)
+        let uri = format!("urn:{}", "u".repeat(MAX_NAMESPACE_URI - 4));
+        let body = r#"<p:b p:x="1" p:y="2"/>"#.repeat(1_000);
+        let d = doc(&format!(r#"<p:a xmlns:p="{uri}">{body}</p:a>"#)).unwrap();
+        let first = d.root.elements().next().unwrap();
+        for e in d.root.elements() {
+            assert!(Rc::ptr_eq(
+                e.ns.as_ref().unwrap(),
+                d.root.ns.as_ref().unwrap()
+            ));
+            assert!(Rc::ptr_eq(
+                e.attrs[1].ns.as_ref().unwrap(),
+                first.ns.as_ref().unwrap()
+            ));
+        }
+        // and no URI longer than the limit
+        let long = format!("urn:{}", "u".repeat(MAX_NAMESPACE_URI));
+        for decl in ["xmlns", "xmlns:p"] {
+            assert_eq!(
+                doc(&format!(r#"<a {decl}="{long}"/>"#)).unwrap_err().kind(),
+                &ErrorKind::LimitExceeded {
+                    what: "namespace URI length",
+                    limit: MAX_NAMESPACE_URI
+                }
+            );
+        }
     }
 
     #[test]
