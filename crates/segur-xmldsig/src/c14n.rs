@@ -167,7 +167,7 @@ impl Canonicalization {
         for anc in doc.ancestors(apex) {
             let e = doc.element(anc);
             for (p, u) in &e.ns_decls {
-                scope.entry(p.clone()).or_insert_with(|| u.clone());
+                scope.entry(p.clone()).or_insert_with(|| u.to_string());
             }
             for a in &e.attrs {
                 if a.ns.as_deref() == Some(XML_NS)
@@ -236,7 +236,7 @@ impl Writer<'_> {
         } else {
             let mut s = parent_scope.clone();
             for (p, u) in &e.ns_decls {
-                s.insert(p.clone(), u.clone());
+                s.insert(p.clone(), u.to_string());
             }
             Cow::Owned(s)
         };

@@ -8,6 +8,7 @@
 //! are errors, and [`ParseLimits`] bound the work done on hostile input.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use quick_xml::events::Event;
 
@@ -49,7 +50,8 @@ pub(crate) struct Attr {
     pub(crate) qname: String,
     pub(crate) prefix: Option<String>,
     pub(crate) local: String,
-    pub(crate) ns: Option<String>,
+    /// Shared with the declaration (see [`Element::ns`]).
+    pub(crate) ns: Option<Rc<str>>,
     pub(crate) value: String,
 }
 
@@ -59,9 +61,11 @@ pub(crate) struct Element {
     pub(crate) qname: String,
     pub(crate) prefix: Option<String>,
     pub(crate) local: String,
-    pub(crate) ns: Option<String>,
+    /// The namespace URI, shared with its declaration: a copy each would let a long URI on
+    /// many elements take unbounded memory.
+    pub(crate) ns: Option<Rc<str>>,
     /// `(prefix, uri)`; the default namespace has prefix `""`, `xmlns=""` has uri `""`.
-    pub(crate) ns_decls: Vec<(String, String)>,
+    pub(crate) ns_decls: Vec<(String, Rc<str>)>,
     pub(crate) attrs: Vec<Attr>,
     pub(crate) children: Vec<NodeId>,
     /// Offset of the `<` of the start tag.
@@ -269,6 +273,7 @@ impl Document {
             },
             stack: Vec::new(),
             bindings: HashMap::new(),
+            xml_ns: Rc::from(XML_NS),
             limits: *limits,
             base,
         }
@@ -372,12 +377,17 @@ pub(crate) struct AttrName {
     pub(crate) local: String,
 }
 
+/// The longest namespace URI accepted (real ones are under a hundred bytes).
+const MAX_NAMESPACE_URI: usize = 2048;
+
 struct Parser {
     doc: Document,
     stack: Vec<NodeId>,
     /// For each prefix (`""` = default), the URIs declared by the open elements, innermost
     /// last: lookups stay O(1) whatever the depth.
-    bindings: HashMap<String, Vec<String>>,
+    bindings: HashMap<String, Vec<Rc<str>>>,
+    /// The XML namespace, bound to `xml` without a declaration, shared like the others.
+    xml_ns: Rc<str>,
     limits: ParseLimits,
     base: usize,
 }
@@ -424,21 +434,24 @@ impl Parser {
         Ok(())
     }
 
-    fn resolve(&self, decls: &[(String, String)], prefix: &str) -> Option<String> {
+    fn resolve(&self, decls: &[(String, Rc<str>)], prefix: &str) -> Option<Rc<str>> {
         if prefix == "xml" {
-            return Some(XML_NS.to_owned());
+            return Some(Rc::clone(&self.xml_ns));
         }
         let uri = match decls.iter().find(|(p, _)| p == prefix) {
             Some((_, uri)) => uri,
             None => self.bindings.get(prefix)?.last()?,
         };
-        (!uri.is_empty()).then(|| uri.clone())
+        (!uri.is_empty()).then(|| Rc::clone(uri))
     }
 
     fn open(&mut self, id: NodeId) {
         if let NodeKind::Element(e) = &self.doc.nodes[id].kind {
             for (p, u) in &e.ns_decls {
-                self.bindings.entry(p.clone()).or_default().push(u.clone());
+                self.bindings
+                    .entry(p.clone())
+                    .or_default()
+                    .push(Rc::clone(u));
             }
         }
         self.stack.push(id);
@@ -482,8 +495,15 @@ impl Parser {
             }
             let key = a.key.as_ref();
             let value = normalize_attribute(&a.value, offset)?;
+            if (key == "xmlns" || key.starts_with("xmlns:")) && value.len() > MAX_NAMESPACE_URI {
+                return Err(Error::LimitExceeded {
+                    limit: "namespace URI length",
+                    maximum: MAX_NAMESPACE_URI,
+                    offset,
+                });
+            }
             if key == "xmlns" {
-                ns_decls.push((String::new(), value));
+                ns_decls.push((String::new(), Rc::from(value)));
             } else if let Some(p) = key.strip_prefix("xmlns:") {
                 if value.is_empty() {
                     return Err(xml_err(
@@ -495,7 +515,7 @@ impl Parser {
                     return Err(xml_err(offset, format!("reserved prefix `{p}` misused")));
                 }
                 split_qname(p, offset)?;
-                ns_decls.push((p.to_owned(), value));
+                ns_decls.push((p.to_owned(), Rc::from(value)));
             } else {
                 raw_attrs.push((key.to_owned(), value));
             }
@@ -701,6 +721,33 @@ mod tests {
         let c = doc.child_elements(doc.root).nth(1).unwrap();
         assert_eq!(doc.text_content(c), "t&u");
         assert_eq!(doc.path(c), "/a:r/c");
+    }
+
+    #[test]
+    fn namespace_uris_are_shared_and_bounded() {
+        // one copy of a URI however many elements and attributes are in its namespace (a copy
+        // each let a long URI on many elements take unbounded memory)
+        let uri = format!("urn:{}", "u".repeat(MAX_NAMESPACE_URI - 4));
+        let body = r#"<p:b p:x="1" xml:lang="fr"/>"#.repeat(1_000);
+        let doc = parse(&format!(r#"<p:a xmlns:p="{uri}">{body}</p:a>"#)).unwrap();
+        let root_ns = doc.element(doc.root).ns.clone().unwrap();
+        let xml_ns = doc.element(doc.root + 1).attrs[1].ns.clone().unwrap();
+        for id in doc.child_elements(doc.root) {
+            let e = doc.element(id);
+            assert!(Rc::ptr_eq(e.ns.as_ref().unwrap(), &root_ns));
+            assert!(Rc::ptr_eq(e.attrs[0].ns.as_ref().unwrap(), &root_ns));
+            assert!(Rc::ptr_eq(e.attrs[1].ns.as_ref().unwrap(), &xml_ns));
+        }
+        let long = format!("urn:{}", "u".repeat(MAX_NAMESPACE_URI));
+        for decl in ["xmlns", "xmlns:p"] {
+            assert!(matches!(
+                parse(&format!(r#"<a {decl}="{long}"/>"#)),
+                Err(Error::LimitExceeded {
+                    limit: "namespace URI length",
+                    ..
+                })
+            ));
+        }
     }
 
     #[test]
