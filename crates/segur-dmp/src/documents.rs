@@ -387,13 +387,25 @@ impl Retrieve {
             return Err(DmpError::new(DmpErrorKind::Registry(errors)));
         }
         let mut out = Vec::new();
+        // each part backs one document: copying a part once per reference would let a
+        // response referencing one large part many times take unbounded memory
+        let mut used_parts = std::collections::HashSet::new();
         for (i, doc) in root.children_named("DocumentResponse").enumerate() {
             let path = format!("DocumentResponse[{}]", i + 1);
             let document = doc
                 .child("Document")
                 .ok_or_else(|| DmpError::missing(format!("{path}/Document")))?;
             let content = match document.child("Include").and_then(|inc| inc.attr("href")) {
-                Some(href) => soap.message.part(href)?.body.clone(),
+                Some(href) => {
+                    let part = soap.message.part(href)?;
+                    if !used_parts.insert(std::ptr::from_ref(part)) {
+                        return Err(DmpError::invalid(
+                            "MTOM part referenced by two documents",
+                            href,
+                        ));
+                    }
+                    part.body.clone()
+                }
                 None => base64::engine::general_purpose::STANDARD
                     .decode(document.text.split_ascii_whitespace().collect::<String>())
                     .map_err(|_| DmpError::invalid("inline document base64", path.clone()))?,

@@ -135,3 +135,54 @@ fn faults_and_registry_errors_are_typed() {
         .unwrap();
     assert!(Query::parse_response(&html).is_err());
 }
+
+/// A retrieve answer whose documents all reference one MTOM part is refused: copying the part
+/// once per reference let one large part take unbounded memory.
+#[test]
+fn a_part_backs_one_retrieved_document() {
+    let answer = |refs: &[&str]| {
+        let docs: String = refs
+            .iter()
+            .enumerate()
+            .map(|(i, cid)| {
+                format!(
+                    "<x:DocumentResponse><x:RepositoryUniqueId>1.2</x:RepositoryUniqueId>\
+                     <x:DocumentUniqueId>1.2.{i}</x:DocumentUniqueId><x:mimeType>text/plain\
+                     </x:mimeType><x:Document><xop:Include href='cid:{cid}'/></x:Document>\
+                     </x:DocumentResponse>"
+                )
+            })
+            .collect();
+        let env = String::from_utf8(envelope(&format!(
+            "<x:RetrieveDocumentSetResponse xmlns:x='urn:ihe:iti:xds-b:2007' \
+             xmlns:rs='urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0' \
+             xmlns:xop='http://www.w3.org/2004/08/xop/include'><rs:RegistryResponse \
+             status='urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success'/>{docs}\
+             </x:RetrieveDocumentSetResponse>"
+        )))
+        .unwrap();
+        let body = format!(
+            "--b\r\nContent-Type: application/xop+xml; type=\"application/soap+xml\"\r\n\
+             Content-ID: <root>\r\n\r\n{env}\r\n--b\r\nContent-Type: text/plain\r\n\
+             Content-ID: <p1>\r\n\r\none\r\n--b\r\nContent-Type: text/plain\r\n\
+             Content-ID: <p2>\r\n\r\ntwo\r\n--b--\r\n"
+        );
+        http::Response::builder()
+            .status(200)
+            .header(
+                "content-type",
+                "multipart/related; boundary=b; type=\"application/xop+xml\"; \
+                 start=\"<root>\"; start-info=\"application/soap+xml\"",
+            )
+            .body(body.into_bytes())
+            .unwrap()
+    };
+    let docs = Retrieve::parse_response(&answer(&["p1", "p2"])).unwrap();
+    let contents: Vec<&[u8]> = docs.iter().map(|d| d.content.as_slice()).collect();
+    assert_eq!(contents, [&b"one"[..], &b"two"[..]]);
+    let err = Retrieve::parse_response(&answer(&["p1", "p2", "p1"])).unwrap_err();
+    assert!(
+        err.to_string().contains("referenced by two documents"),
+        "{err}"
+    );
+}
