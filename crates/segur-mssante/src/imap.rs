@@ -135,6 +135,7 @@ struct Session<S: Read + Write> {
 }
 
 /// One untagged or continuation response line, with the literals it carried.
+#[derive(Debug)]
 struct Line {
     text: String,
     literals: Vec<Vec<u8>>,
@@ -158,9 +159,11 @@ impl<S: Read + Write> Session<S> {
         Ok(String::from_utf8_lossy(&buf).into_owned())
     }
 
-    /// Reads one logical response line: a line and the literals `{n}` it announces.
-    fn read_line(&mut self, max_literal: usize) -> Result<Line> {
+    /// Reads one logical response line: a line and the literals `{n}` it announces, taking
+    /// what it reads from the response's `budget` of bytes.
+    fn read_line(&mut self, max_literal: usize, budget: &mut usize) -> Result<Line> {
         let mut text = self.read_raw_line()?;
+        spend(budget, text.len())?;
         let mut literals = Vec::new();
         while let Some(size) = literal_size(&text) {
             if size > max_literal {
@@ -168,10 +171,13 @@ impl<S: Read + Write> Session<S> {
                     "literal of {size} bytes exceeds the limit of {max_literal}"
                 )));
             }
+            spend(budget, size)?;
             let mut data = vec![0u8; size];
             self.stream.read_exact(&mut data)?;
             literals.push(data);
-            text.push_str(&self.read_raw_line()?);
+            let more = self.read_raw_line()?;
+            spend(budget, more.len())?;
+            text.push_str(&more);
         }
         Ok(Line { text, literals })
     }
@@ -204,8 +210,11 @@ impl<S: Read + Write> Session<S> {
         self.send(&line)?;
         let mut lines = Vec::new();
         let mut continued = false;
+        // the whole response: its largest literal twice over, and room for untagged lines; a
+        // server sending more lines or literals than that is refused, not buffered
+        let mut budget = max_literal.saturating_mul(2).saturating_add(RESPONSE_SLACK);
         loop {
-            let l = self.read_line(max_literal)?;
+            let l = self.read_line(max_literal, &mut budget)?;
             if let Some(rest) = l.text.strip_prefix(&format!("{tag} ")) {
                 let status = rest.split_whitespace().next().unwrap_or("");
                 if status.eq_ignore_ascii_case("OK") {
@@ -227,6 +236,17 @@ impl<S: Read + Write> Session<S> {
             lines.push(l);
         }
     }
+}
+
+/// Bytes a command's response may hold beyond twice its largest literal (untagged lines).
+const RESPONSE_SLACK: usize = 1 << 20;
+
+/// Takes `n` bytes from a response's `budget`.
+fn spend(budget: &mut usize, n: usize) -> Result<()> {
+    *budget = budget
+        .checked_sub(n)
+        .ok_or_else(|| imap_error("response too large"))?;
+    Ok(())
 }
 
 /// `... {123}` at the end of a line → 123.
@@ -454,6 +474,29 @@ mod tests {
         assert!(sent.contains("a4 UID SEARCH UID 4:*\r\n"), "{sent}");
         assert!(sent.contains("a5 UID FETCH 4 (UID BODY.PEEK[])\r\n"));
         assert!(sent.ends_with("a7 LOGOUT\r\n"));
+    }
+
+    #[test]
+    fn a_response_larger_than_its_budget_is_refused() {
+        // each literal is under the limit, but a server may send any number of them: the
+        // response as a whole is bounded (twice the largest literal, plus 1 MiB)
+        let max = 1000;
+        let flood = "* 1 FETCH (BODY[] {1000}\r\n".to_owned() + &"x".repeat(1000) + ")\r\n";
+        let mut s = session(&flood.repeat(1100));
+        let err = s.command("UID FETCH", "1 (BODY[])", None, max).unwrap_err();
+        assert!(err.to_string().contains("response too large"), "{err}");
+        // and so are untagged lines without end
+        let mut s = session(&"* OK still here\r\n".repeat(100_000));
+        let err = s.command("NOOP", "", None, MAX_LINE).unwrap_err();
+        assert!(err.to_string().contains("response too large"), "{err}");
+        // a response within its budget is read whole
+        let mut s = session(&(flood.repeat(2) + "a2 OK\r\n"));
+        assert_eq!(
+            s.command("UID FETCH", "1 (BODY[])", None, max)
+                .unwrap()
+                .len(),
+            2
+        );
     }
 
     #[test]
