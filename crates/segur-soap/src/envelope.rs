@@ -260,6 +260,21 @@ impl Envelope {
         let mut assertions = Vec::new();
         let mut headers = Vec::new();
         let mut body = None;
+        // header blocks and assertions are copied out with the declarations they inherit:
+        // bounded as a whole, since every block may inherit hundreds of them
+        let budget = input.len().saturating_mul(4).saturating_add(1 << 20);
+        let mut copied = 0usize;
+        let mut copy_out = |el: &Element| -> Result<String, Error> {
+            let xml = el.standalone(&doc.source);
+            copied = copied.saturating_add(xml.len());
+            if copied > budget {
+                return Err(Error::new(crate::ErrorKind::LimitExceeded {
+                    what: "header blocks with their inherited namespace declarations",
+                    limit: budget,
+                }));
+            }
+            Ok(xml)
+        };
         for (i, el) in root.elements().enumerate() {
             match (i, el.ns.as_deref() == Some(soap), el.local.as_str()) {
                 (0, true, "Header") => {
@@ -269,11 +284,9 @@ impl Envelope {
                             continue;
                         }
                         if block.is(ns::WSSE, "Security") {
-                            assertions.extend(
-                                block
-                                    .children_named(ns::SAML2, "Assertion")
-                                    .map(|a| a.standalone(&doc.source)),
-                            );
+                            for a in block.children_named(ns::SAML2, "Assertion") {
+                                assertions.push(copy_out(a)?);
+                            }
                             continue;
                         }
                         let mu = block.attr_ns(soap, "mustUnderstand").map(str::trim);
@@ -283,7 +296,7 @@ impl Envelope {
                                 local: block.local.clone(),
                             },
                             must_understand: matches!(mu, Some("true" | "1")),
-                            xml: block.standalone(&doc.source),
+                            xml: copy_out(block)?,
                         });
                     }
                 }
@@ -434,5 +447,34 @@ mod tests {
                 "{bad}: {err}"
             );
         }
+    }
+
+    #[test]
+    fn header_blocks_copied_with_their_declarations_are_bounded() {
+        // every block inherits the envelope's declarations when copied out: many long ones on
+        // many blocks would cost blocks x declarations
+        let decls: String = (0..250)
+            .map(|i| format!(r#" xmlns:p{i}="urn:{i}:{}""#, "u".repeat(2000)))
+            .collect();
+        let envelope = |blocks: usize| {
+            format!(
+                r#"<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"{decls}><e:Header>{}</e:Header><e:Body><b/></e:Body></e:Envelope>"#,
+                "<h/>".repeat(blocks)
+            )
+        };
+        let err = Envelope::parse(envelope(2_000).as_bytes()).unwrap_err();
+        assert!(
+            matches!(
+                err.kind(),
+                ErrorKind::LimitExceeded {
+                    what: "header blocks with their inherited namespace declarations",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        // a few blocks are copied with every declaration they inherit
+        let parsed = Envelope::parse(envelope(2).as_bytes()).unwrap();
+        assert!(parsed.headers[1].xml.contains(r#"xmlns:p249="urn:249:"#));
     }
 }

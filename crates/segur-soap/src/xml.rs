@@ -253,13 +253,14 @@ impl Element {
     /// alone and canonicalises (exclusive c14n) exactly like the original subtree.
     pub(crate) fn standalone(&self, source: &str) -> String {
         // the innermost binding of each prefix, unless this element declares it itself
-        let mut seen: Vec<&str> = self.declared.iter().map(|(p, _)| p.as_str()).collect();
+        // (a set: up to MAX_IN_SCOPE_BINDINGS of them, for every header block)
+        let mut seen: std::collections::HashSet<&str> =
+            self.declared.iter().map(|(p, _)| p.as_str()).collect();
         let mut inherited: Vec<&(String, Rc<str>)> = Vec::new();
         for b in self.scope.iter() {
-            if seen.contains(&b.0.as_str()) {
+            if !seen.insert(&b.0) {
                 continue;
             }
-            seen.push(&b.0);
             if !(b.0.is_empty() && b.1.is_empty()) {
                 inherited.push(b);
             }
