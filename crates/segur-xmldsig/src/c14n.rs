@@ -1,6 +1,7 @@
 //! Canonical XML 1.0 and Exclusive XML Canonicalization 1.0.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Result};
@@ -117,7 +118,7 @@ impl Canonicalization {
         let mut before_root = true;
         for &n in &doc.top {
             if n == doc.root {
-                self.write_subtree(&doc, n, None, &mut out);
+                self.write_subtree(&doc, n, None, &mut out)?;
                 before_root = false;
                 continue;
             }
@@ -148,19 +149,22 @@ impl Canonicalization {
         let doc = Document::parse(document, &self.limits)?;
         let id = unique_id(&doc, &id_attribute.0, id_value)?;
         let mut out = Vec::new();
-        self.write_subtree(&doc, id, None, &mut out);
+        self.write_subtree(&doc, id, None, &mut out)?;
         Ok(out)
     }
 
     /// Canonicalises the subtree rooted at `apex`, leaving out the subtree `exclude` (the
-    /// enveloped signature) if given.
+    /// enveloped signature) if given. The output is bounded (see [`MAX_GROWTH`]): exclusive
+    /// canonicalisation redeclares namespaces on every element that uses them, which a
+    /// hostile document can make grow without bound, and this runs before any signature is
+    /// checked.
     pub(crate) fn write_subtree(
         &self,
         doc: &Document,
         apex: NodeId,
         exclude: Option<NodeId>,
         out: &mut Vec<u8>,
-    ) {
+    ) -> Result<()> {
         // The namespaces in scope at the apex come from its ancestors.
         let mut scope: BTreeMap<String, String> = BTreeMap::new();
         let mut inherited_xml_attrs: Vec<(String, String, String)> = Vec::new();
@@ -177,10 +181,18 @@ impl Canonicalization {
                 }
             }
         }
+        let source = doc.element(apex);
+        let limit = out.len().saturating_add(
+            (source.end.saturating_sub(source.start))
+                .saturating_mul(MAX_GROWTH)
+                .saturating_add(1 << 20),
+        );
         let writer = Writer {
             doc,
             c14n: self,
             exclude,
+            limit,
+            exceeded: Cell::new(false),
         };
         let inherited = if self.exclusive {
             Vec::new()
@@ -188,6 +200,14 @@ impl Canonicalization {
             inherited_xml_attrs
         };
         writer.element(apex, &scope, &BTreeMap::new(), &inherited, true, out);
+        if writer.exceeded.get() {
+            return Err(Error::LimitExceeded {
+                limit: "canonical form size",
+                maximum: limit,
+                offset: source.start,
+            });
+        }
+        Ok(())
     }
 }
 
@@ -212,10 +232,16 @@ pub(crate) fn unique_id(doc: &Document, attr: &AttrName, value: &str) -> Result<
     }
 }
 
+/// How many times its source a canonical form may be, plus 1 MiB.
+const MAX_GROWTH: usize = 4;
+
 struct Writer<'a> {
     doc: &'a Document,
     c14n: &'a Canonicalization,
     exclude: Option<NodeId>,
+    /// The output length past which writing stops, and `exceeded` is set.
+    limit: usize,
+    exceeded: Cell<bool>,
 }
 
 impl Writer<'_> {
@@ -228,6 +254,10 @@ impl Writer<'_> {
         is_apex: bool,
         out: &mut Vec<u8>,
     ) {
+        if out.len() > self.limit || self.exceeded.get() {
+            self.exceeded.set(true);
+            return;
+        }
         let e = self.doc.element(id);
         // Copy the maps only when they change, so that a wide namespace context costs nothing
         // on elements that declare nothing.
@@ -382,6 +412,39 @@ fn escape_attr(s: &str, out: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_canonical_form_is_bounded() {
+        // exclusive c14n redeclares a prefix on every element that uses it: a long URI on many
+        // siblings would make the output elements x URI long
+        let uri = format!("urn:{}", "u".repeat(2000));
+        let doc = format!(r#"<r xmlns:p="{uri}">{}</r>"#, "<p:a/>".repeat(10_000));
+        let err = Canonicalization::exclusive()
+            .canonicalize(doc.as_bytes())
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::LimitExceeded {
+                    limit: "canonical form size",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        // inclusive c14n declares it once, and the same document goes through
+        let out = Canonicalization::inclusive()
+            .canonicalize(doc.as_bytes())
+            .unwrap();
+        assert!(out.len() < doc.len() * 2);
+        // a few siblings are within the bound
+        let few = format!(r#"<r xmlns:p="{uri}">{}</r>"#, "<p:a/>".repeat(100));
+        assert!(
+            Canonicalization::exclusive()
+                .canonicalize(few.as_bytes())
+                .is_ok()
+        );
+    }
 
     fn exc(s: &str) -> String {
         String::from_utf8(

@@ -154,7 +154,7 @@ pub fn sign_enveloped_with(
     let reference_c14n =
         Canonicalization::exclusive().inclusive_prefixes(options.inclusive_prefixes.clone());
     let mut canonical = Vec::new();
-    reference_c14n.write_subtree(&doc, target, None, &mut canonical);
+    reference_c14n.write_subtree(&doc, target, None, &mut canonical)?;
     let digest = STANDARD.encode(digest_alg.digest(&canonical));
 
     let signature_xml = signature_template(
@@ -179,7 +179,7 @@ pub fn sign_enveloped_with(
         return Err(Error::SignatureMissing { path });
     };
     let mut signed_info_c14n = Vec::new();
-    Canonicalization::exclusive().write_subtree(&doc2, signed_info, None, &mut signed_info_c14n);
+    Canonicalization::exclusive().write_subtree(&doc2, signed_info, None, &mut signed_info_c14n)?;
     let signature_value = STANDARD.encode(signer.sign(&signed_info_c14n)?);
     let at = doc2.element(value).start_tag_end;
     let mut out = Vec::with_capacity(unsigned.len() + signature_value.len());
@@ -691,7 +691,7 @@ impl Verifier {
         let mut canonical = Vec::new();
         parsed
             .reference_c14n
-            .write_subtree(&doc, target, Some(signature), &mut canonical);
+            .write_subtree(&doc, target, Some(signature), &mut canonical)?;
         if parsed.digest_algorithm.digest(&canonical) != parsed.digest_value {
             return Err(Error::DigestMismatch { uri: parsed.uri });
         }
@@ -699,7 +699,7 @@ impl Verifier {
         let mut signed_info = Vec::new();
         parsed
             .signed_info_c14n
-            .write_subtree(&doc, parsed.signed_info, None, &mut signed_info);
+            .write_subtree(&doc, parsed.signed_info, None, &mut signed_info)?;
         let (certificate, chain) = check_signature_value(
             &self.trust,
             parsed.certificates,

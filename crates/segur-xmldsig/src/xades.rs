@@ -219,7 +219,7 @@ impl<'a> XadesBuilder<'a> {
         for (slot, id) in digests.iter_mut().zip([MANIFEST_ID, SIGNED_PROPERTIES_ID]) {
             let node = unique_id(&doc, &id_attr, id)?;
             let mut canonical = Vec::new();
-            Canonicalization::inclusive().write_subtree(&doc, node, None, &mut canonical);
+            Canonicalization::inclusive().write_subtree(&doc, node, None, &mut canonical)?;
             *slot = STANDARD.encode(digest.digest(&canonical));
         }
         let digested = render([&digests[0], &digests[1]], "");
@@ -231,7 +231,7 @@ impl<'a> XadesBuilder<'a> {
         let mut canonical = Vec::new();
         Canonicalization::inclusive()
             .with_comments(true)
-            .write_subtree(&doc, signed_info, None, &mut canonical);
+            .write_subtree(&doc, signed_info, None, &mut canonical)?;
         let value = STANDARD.encode(signer.sign(&canonical)?);
         Ok(render([&digests[0], &digests[1]], &value).into_bytes())
     }
@@ -503,7 +503,7 @@ impl XadesVerifier {
         };
 
         let mut canonical = Vec::new();
-        signed_info_c14n.write_subtree(&doc, signed_info, None, &mut canonical);
+        signed_info_c14n.write_subtree(&doc, signed_info, None, &mut canonical)?;
         let (certificate, chain) = check_signature_value(
             &self.trust,
             key_info_certificates(&doc, key_info)?,
@@ -556,7 +556,7 @@ impl XadesVerifier {
             }
         };
         let mut canonical = Vec::new();
-        c14n.write_subtree(doc, target, None, &mut canonical);
+        c14n.write_subtree(doc, target, None, &mut canonical)?;
         if raw.digest_algorithm.digest(&canonical) != raw.digest_value {
             return Err(Error::DigestMismatch { uri: raw.uri });
         }
