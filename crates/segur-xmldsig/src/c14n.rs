@@ -2,7 +2,8 @@
 
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::rc::Rc;
 
 use crate::error::{Error, Result};
 use crate::tree::{AttrName, Document, NodeId, NodeKind, ParseLimits, XML_NS};
@@ -166,17 +167,17 @@ impl Canonicalization {
         out: &mut Vec<u8>,
     ) -> Result<()> {
         // The namespaces in scope at the apex come from its ancestors.
-        let mut scope: BTreeMap<String, String> = BTreeMap::new();
+        let mut scope: Scope = BTreeMap::new();
         let mut inherited_xml_attrs: Vec<(String, String, String)> = Vec::new();
+        // the innermost of each `xml:` attribute (a set: ancestors may hold many)
+        let mut xml_attrs_seen = HashSet::new();
         for anc in doc.ancestors(apex) {
             let e = doc.element(anc);
             for (p, u) in &e.ns_decls {
-                scope.entry(p.clone()).or_insert_with(|| u.to_string());
+                scope.entry(p.clone()).or_insert_with(|| Rc::clone(u));
             }
             for a in &e.attrs {
-                if a.ns.as_deref() == Some(XML_NS)
-                    && !inherited_xml_attrs.iter().any(|(l, _, _)| *l == a.local)
-                {
+                if a.ns.as_deref() == Some(XML_NS) && xml_attrs_seen.insert(a.local.as_str()) {
                     inherited_xml_attrs.push((a.local.clone(), a.qname.clone(), a.value.clone()));
                 }
             }
@@ -232,6 +233,10 @@ pub(crate) fn unique_id(doc: &Document, attr: &AttrName, value: &str) -> Result<
     }
 }
 
+/// The namespaces in scope, by prefix: the URIs are shared with the declarations, so that the
+/// copy an element declaring a namespace makes costs no URI copies.
+type Scope = BTreeMap<String, Rc<str>>;
+
 /// How many times its source a canonical form may be, plus 1 MiB.
 const MAX_GROWTH: usize = 4;
 
@@ -248,7 +253,7 @@ impl Writer<'_> {
     fn element(
         &self,
         id: NodeId,
-        parent_scope: &BTreeMap<String, String>,
+        parent_scope: &Scope,
         rendered: &BTreeMap<String, String>,
         inherited_xml_attrs: &[(String, String, String)],
         is_apex: bool,
@@ -261,12 +266,12 @@ impl Writer<'_> {
         let e = self.doc.element(id);
         // Copy the maps only when they change, so that a wide namespace context costs nothing
         // on elements that declare nothing.
-        let scope: Cow<'_, BTreeMap<String, String>> = if e.ns_decls.is_empty() {
+        let scope: Cow<'_, Scope> = if e.ns_decls.is_empty() {
             Cow::Borrowed(parent_scope)
         } else {
             let mut s = parent_scope.clone();
             for (p, u) in &e.ns_decls {
-                s.insert(p.clone(), u.to_string());
+                s.insert(p.clone(), Rc::clone(u));
             }
             Cow::Owned(s)
         };
@@ -295,7 +300,7 @@ impl Writer<'_> {
             if p == "xml" {
                 continue;
             }
-            let uri = scope.get(p).map(String::as_str).unwrap_or("");
+            let uri = scope.get(p).map_or("", |u| &**u);
             let already = rendered.get(p).map(String::as_str).unwrap_or("");
             if uri == already {
                 continue;

@@ -392,6 +392,9 @@ pub(crate) fn decode_base64(doc: &Document, id: NodeId) -> Result<Vec<u8>> {
         .map_err(|e| structure(doc, id, format!("invalid base64: {e}")))
 }
 
+/// The most prefixes an `InclusiveNamespaces` `PrefixList` may name.
+const MAX_INCLUSIVE_PREFIXES: usize = 64;
+
 /// Reads the `InclusiveNamespaces PrefixList` child of a c14n method/transform, if any, and
 /// refuses any other child.
 pub(crate) fn c14n_with_prefixes(
@@ -416,6 +419,15 @@ pub(crate) fn c14n_with_prefixes(
                 )
                 .unwrap_or("");
             prefixes.extend(list.split_ascii_whitespace().map(str::to_owned));
+            // each is looked at on every element canonicalised: a signature cannot make that
+            // cost grow without bound (real lists name a handful)
+            if prefixes.len() > MAX_INCLUSIVE_PREFIXES {
+                return Err(Error::LimitExceeded {
+                    limit: "InclusiveNamespaces prefixes",
+                    maximum: MAX_INCLUSIVE_PREFIXES,
+                    offset: doc.element(child).start,
+                });
+            }
         } else {
             return Err(structure(doc, child, "unexpected element"));
         }
@@ -816,5 +828,36 @@ impl Verifier {
             signature_value,
             certificates,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tree::ParseLimits;
+
+    #[test]
+    fn inclusive_prefix_lists_are_bounded() {
+        let transform = |n: usize| {
+            let list: Vec<String> = (0..n).map(|i| format!("p{i}")).collect();
+            format!(
+                r#"<ds:Transform xmlns:ds="http://www.w3.org/2000/09/xmldsig#" Algorithm="{EXC_C14N}"><ec:InclusiveNamespaces xmlns:ec="{EXC_C14N}" PrefixList="{}"/></ds:Transform>"#,
+                list.join(" ")
+            )
+        };
+        let read = |n: usize| {
+            let xml = transform(n);
+            let doc = Document::parse(xml.as_bytes(), &ParseLimits::default()).unwrap();
+            c14n_with_prefixes(&doc, doc.root, EXC_C14N)
+        };
+        let c14n = read(MAX_INCLUSIVE_PREFIXES).unwrap();
+        assert_eq!(c14n.prefixes().len(), MAX_INCLUSIVE_PREFIXES);
+        assert!(matches!(
+            read(MAX_INCLUSIVE_PREFIXES + 1),
+            Err(Error::LimitExceeded {
+                limit: "InclusiveNamespaces prefixes",
+                ..
+            })
+        ));
     }
 }
