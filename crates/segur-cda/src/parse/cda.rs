@@ -454,11 +454,12 @@ fn participation_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, p: &mut Participatio
     Ok(())
 }
 
-/// Puts the extensions of a completed element in the order in which the writer puts them back
-/// around the typed children (a second role or statement, ranked `true`, after the others), so
-/// that a written document parses to the same model: a stable sort by `rank`, once. Placing
-/// each extension as it comes would be quadratic on a hostile document alternating ranks.
-fn sort_ranked<R: Ord>(list: &mut [Element<'_>], rank: fn(&Element<'_>) -> R) {
+/// Puts the extensions (or tagged codes) of a completed element in the order in which the
+/// writer puts them back around the typed children (a second role or statement, ranked `true`,
+/// after the others), so that a written document parses to the same model: a stable sort by
+/// `rank`, once. Placing each as it comes would be quadratic on a hostile document alternating
+/// ranks.
+fn sort_ranked<T, R: Ord>(list: &mut [T], rank: fn(&T) -> R) {
     if !list.is_sorted_by_key(rank) {
         list.sort_by_cached_key(rank);
     }
@@ -861,11 +862,8 @@ fn statement_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, st: &mut ClinicalStateme
     // relationships hold their statement inline: the list's spare room would be large
     st.relationships.shrink_to_fit();
     sort_ranked(&mut st.extensions, statement_extension_rank);
-    // the tagged codes in schema order too, as they are written back (stable: each tag's codes
-    // keep their document order)
-    if !st.tagged_codes.is_sorted_by_key(|t| t.tag) {
-        st.tagged_codes.sort_by_key(|t| t.tag);
-    }
+    // the tagged codes in schema order too, as they are written back
+    sort_ranked(&mut st.tagged_codes, |t| t.tag);
     Ok(())
 }
 
