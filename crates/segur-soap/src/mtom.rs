@@ -7,6 +7,7 @@
 //! envelope or put a fault inside the multipart.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use base64::Engine as _;
 use memchr::memmem;
@@ -216,6 +217,9 @@ pub struct MimePart {
 pub struct MtomMessage {
     root: usize,
     parts: Vec<MimePart>,
+    /// The first part with each Content-ID, as written and URL-decoded: a lookup costs no
+    /// decoding of the other parts' ids.
+    ids: HashMap<String, usize>,
 }
 
 impl MtomMessage {
@@ -231,6 +235,7 @@ impl MtomMessage {
                     content_type: Some(content_type.to_owned()),
                     body: body.to_vec(),
                 }],
+                ids: HashMap::new(),
             });
         }
         let boundary = param(&params, "boundary")
@@ -251,7 +256,18 @@ impl MtomMessage {
             }
             None => 0,
         };
-        Ok(Self { root, parts })
+        let mut ids = HashMap::new();
+        for (i, c) in parts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| Some((i, p.content_id.as_deref()?)))
+        {
+            ids.entry(c.to_owned()).or_insert(i);
+            if let Cow::Owned(decoded) = percent_decode(c) {
+                ids.entry(decoded).or_insert(i);
+            }
+        }
+        Ok(Self { root, parts, ids })
     }
 
     /// The root part (the SOAP envelope).
@@ -274,13 +290,9 @@ impl MtomMessage {
         let id = reference.trim();
         let id = id.strip_prefix("cid:").unwrap_or(id);
         let id = percent_decode(strip_angles(id));
-        self.parts
-            .iter()
-            .find(|p| {
-                p.content_id
-                    .as_deref()
-                    .is_some_and(|c| c == id || percent_decode(c) == id)
-            })
+        self.ids
+            .get(&*id)
+            .map(|&i| &self.parts[i])
             .ok_or_else(|| {
                 Error::new(ErrorKind::MissingPart {
                     content_id: id.into_owned(),

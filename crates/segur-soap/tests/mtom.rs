@@ -127,3 +127,36 @@ fn the_official_td21_request_reads() {
     }
     assert_eq!(hrefs, 2);
 }
+
+#[test]
+fn parts_are_found_without_decoding_every_content_id() {
+    // the most parts a message may have, each with a long URL-encoded Content-ID, each looked
+    // up: decoding every id on every lookup cost parts x parts x id length (4 * 10^9 byte
+    // operations here)
+    let boundary = "b0undary";
+    let id = |i: usize| format!("{i}%40{}", "x%2F".repeat(1000));
+    let mut body = Vec::new();
+    for i in 0..1024 {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-ID: <{}>\r\nContent-Type: text/plain\r\n\r\npart {i}\r\n",
+                id(i)
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let msg = MtomMessage::parse(
+        &format!("multipart/related; boundary=\"{boundary}\""),
+        &body,
+    )
+    .unwrap();
+    for i in 0..1024 {
+        // by the id as written, and decoded
+        let part = msg.part(&format!("cid:{}", id(i))).unwrap();
+        assert_eq!(part.body, format!("part {i}").as_bytes());
+        let decoded = format!("{i}@{}", "x/".repeat(1000));
+        assert_eq!(msg.part(&decoded).unwrap().body, part.body);
+    }
+    assert!(msg.part("cid:1024%40x").is_err());
+}
