@@ -1,5 +1,7 @@
-//! CDA parsing benchmark: segur-cda's typed parse side by side with quick-xml's raw event loop,
-//! roxmltree parse + extraction and a memchr scan, on four sets:
+//! CDA parsing benchmark: segur-cda's flat parse (`segur_flat`), the same plus the extraction of
+//! the `segur cda inspect` fields (`segur_extract`) and its typed-tree parse (`segur_parse`), side
+//! by side with quick-xml's raw event loop, roxmltree parse + extraction and a memchr scan, on
+//! four sets:
 //!
 //! * `real`: the ANS example corpus (`../shared/corpus/cda/examples/TestContenuCDA-3-0`);
 //! * `real-nob64`: its documents without any base64 payload (markup-dense);
@@ -54,7 +56,7 @@ fn qx_raw(doc: &[u8]) -> usize {
 type Fields = Vec<String>;
 
 fn segur_extract(doc: &[u8]) -> Fields {
-    let parsed = segur_cda::parse(doc).expect("segur parses the set");
+    let parsed = segur_cda::flat::parse(doc).expect("segur parses the set");
     let s = segur_cda::Summary::of(&parsed);
     let mut f = Vec::with_capacity(32);
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "∅".into());
@@ -249,10 +251,13 @@ fn impls() -> Vec<Impl> {
     vec![
         ("memchr_lt", memchr_lt),
         ("qx_raw", qx_raw),
+        ("segur_flat", |d| {
+            segur_cda::flat::parse(d).expect("parses").elements().len()
+        }),
+        ("segur_extract", |d| segur_extract(d).len()),
         ("segur_parse", |d| {
             usize::from(segur_cda::parse(d).expect("parses").body.is_some())
         }),
-        ("segur_extract", |d| segur_extract(d).len()),
         ("rox_extract", |d| rox_extract(d).len()),
     ]
 }

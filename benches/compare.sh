@@ -6,7 +6,7 @@
 #
 # Each cycle runs the Rust anchors (CDA_BENCH_MODE=anchors), then lxml, then pugixml, on the
 # same four sets (written once by CDA_BENCH_MODE=write-sets). Ratios use the medians over cycles.
-# "segur / it" is segur_extract's throughput (segur_parse on the N1 set) over the row's.
+# "segur / it" is segur_extract's throughput (segur_flat on the N1 set) over the row's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cycles=${1:-3}
@@ -34,13 +34,13 @@ for line in open(sys.argv[1]):
     s, impl, mbs = line.split("\t")
     runs[(s, impl)].append(float(mbs))
 med = {k: statistics.median(v) for k, v in runs.items()}
-impls = ["memchr_lt", "qx_raw", "segur_parse", "segur_extract", "rox_extract",
+impls = ["memchr_lt", "qx_raw", "segur_flat", "segur_extract", "segur_parse", "rox_extract",
          "lxml_xpath_extract", "pugi_parse", "pugi_extract"]
 print(f"{'set':<11} {'impl':<19} {'MB/s':>9} {'x memchr':>9} {'x qx_raw':>9} {'segur / it':>11}")
 for s in ["real", "real-nob64", "sb-10mb", "n1-pdf5mb"]:
     qx = med.get((s, "qx_raw"))
     mc = med.get((s, "memchr_lt"))
-    seg = med.get((s, "segur_extract")) or med.get((s, "segur_parse"))
+    seg = med.get((s, "segur_extract")) or med.get((s, "segur_flat"))
     for i in impls:
         if (s, i) not in med:
             continue

@@ -1,14 +1,16 @@
 //! Properties of the CDA parser, checked on every input by the `fuzz_cda_parse` target and by
 //! the corpus replay test of segur-cda (`crates/segur-cda/tests/fuzz_corpus.rs`).
 
-use segur_cda::{Body, Limits, Summary, parse, parse_with};
+use segur_cda::{Body, Limits, Summary, flat, parse, parse_with};
 
 /// Parses `data`; checks that errors are located (line and column from 1, a message), that a
 /// parsed document is well-formed for an independent parser, survives `into_owned` unchanged
 /// and summarises, that N1 payload decoding never panics, that parsing is deterministic, and
-/// that tight limits only turn success into errors, never into a panic.
+/// that tight limits only turn success into errors, never into a panic. The flat parse accepts
+/// exactly what the typed parse accepts, and its index is consistent (see [`check_flat`]).
 pub(crate) fn check(data: &[u8]) {
     let first = parse(data);
+    check_flat(data, &first);
     match &first {
         Err(e) => {
             assert!(e.line >= 1 && e.column >= 1, "unlocated error {e:?}");
@@ -21,8 +23,6 @@ pub(crate) fn check(data: &[u8]) {
                 doc,
                 "into_owned changes the document"
             );
-            let json = Summary::of(doc).to_json("f");
-            assert!(json.starts_with("{\"file\":\"f\"") && json.ends_with('}'));
             if let Some(Body::NonXml(b)) = &doc.body {
                 let _ = b.text.decode();
             }
@@ -43,6 +43,54 @@ pub(crate) fn check(data: &[u8]) {
             first.as_ref(),
             "tight limits change a successful parse"
         );
+    }
+}
+
+/// The flat parse of `data`: accepted exactly when the typed parse (`typed`) accepts it, and
+/// its errors located. Accepted, its index is consistent:
+/// children lie within their parent, names and offsets point at the start tags, every attribute
+/// and text reads, `into_owned` keeps it, and the summary holds the typed parse's templateIds.
+fn check_flat(data: &[u8], typed: &Result<segur_cda::Document<'_>, segur_cda::ParseError>) {
+    let parsed = flat::parse(data);
+    match (&parsed, typed) {
+        (Err(e), Ok(_)) => panic!("the flat parse refuses what the typed parse accepts: {e}"),
+        (Ok(_), Err(e)) => panic!("the flat parse accepts what the typed parse refuses: {e}"),
+        (Err(e), Err(_)) => assert!(e.line >= 1 && e.column >= 1, "unlocated error {e:?}"),
+        (Ok(doc), Ok(model)) => {
+            let source = doc.source();
+            for e in doc.elements() {
+                assert_eq!(source.as_bytes()[e.offset()], b'<');
+                assert!(!e.local_name().is_empty());
+                let inside: Vec<_> = e.descendants().skip(1).collect();
+                for c in e.children() {
+                    assert!(inside.contains(&c), "a child outside its parent");
+                    assert_eq!(c.parent(), Some(e));
+                }
+                for a in e.attributes() {
+                    let _ = (a.local_name(), a.namespace(), a.value());
+                }
+                let _ = (e.text(), e.inner_xml(), e.string(), e.namespace());
+            }
+            let owned = doc.clone().into_owned();
+            assert_eq!(owned.elements().len(), doc.elements().len());
+            let summary = Summary::of(doc);
+            assert_eq!(
+                Summary::of(&owned),
+                summary,
+                "into_owned changes the summary"
+            );
+            let json = summary.to_json("f");
+            assert!(json.starts_with("{\"file\":\"f\"") && json.ends_with('}'));
+            let templates: Vec<String> = model
+                .template_ids
+                .iter()
+                .map(|t| match &t.extension {
+                    Some(x) => format!("{}:{x}", t.root.as_deref().unwrap_or("")),
+                    None => t.root.as_deref().unwrap_or("").to_owned(),
+                })
+                .collect();
+            assert_eq!(summary.template_ids, templates);
+        }
     }
 }
 

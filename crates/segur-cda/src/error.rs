@@ -67,6 +67,9 @@ pub enum Limit {
     TextLength,
     /// Number of elements in the document.
     Elements,
+    /// Distinct namespace names in a document (255, in the flat parse: see
+    /// [`crate::flat`]).
+    Namespaces,
 }
 
 impl fmt::Display for Limit {
@@ -77,6 +80,7 @@ impl fmt::Display for Limit {
             Self::Attributes => "attributes per element",
             Self::TextLength => "text length",
             Self::Elements => "element count",
+            Self::Namespaces => "distinct namespace names",
         })
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{Body, Document, Ii};
+use crate::flat::{Document, Element};
 
 /// The key fields of a document, as plain strings.
 ///
@@ -49,55 +49,84 @@ fn collapse(s: &str) -> String {
     s.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn template(t: &Ii<'_>) -> String {
-    let root = t.root.as_deref().unwrap_or("");
-    match &t.extension {
-        Some(ext) => format!("{root}:{ext}"),
+/// `root` and `extension` joined by `sep`: `root<sep>extension`, or `root` alone.
+fn joined(id: Element<'_>, sep: char) -> String {
+    let root = id.attribute("root").unwrap_or("");
+    match id.attribute("extension") {
+        Some(ext) => format!("{root}{sep}{ext}"),
         None => root.to_owned(),
     }
 }
 
+/// The ids (`root^extension`) of the HL7 elements at `path` below `e` (every match).
+fn ids_at(e: Element<'_>, path: &[&str]) -> Vec<String> {
+    let mut level = vec![e];
+    for step in path {
+        level = level.iter().flat_map(|e| e.children_named(step)).collect();
+    }
+    level.into_iter().map(|id| joined(id, '^')).collect()
+}
+
 impl Summary {
-    /// Summarises a parsed document.
+    /// Summarises a document read with the flat parse ([`crate::flat::parse`]). Single fields
+    /// come from the first matching element.
     pub fn of(doc: &Document<'_>) -> Self {
-        let owned = |c: &Option<std::borrow::Cow<'_, str>>| c.as_deref().map(str::to_owned);
+        let root = doc.root();
+        let attr = |child: &str, name: &str| {
+            root.child(child)
+                .and_then(|c| c.attribute(name))
+                .map(str::to_owned)
+        };
+        let body = root.child("component").and_then(|c| {
+            c.children()
+                .find(|b| b.is("nonXMLBody") || b.is("structuredBody"))
+        });
         Self {
-            template_ids: doc.template_ids.iter().map(template).collect(),
-            id: doc.id.as_ref().map(Ii::to_caret_string),
-            code: doc.code.as_ref().and_then(|c| owned(&c.code)),
-            code_system: doc.code.as_ref().and_then(|c| owned(&c.code_system)),
-            title: doc.title.as_deref().map(collapse),
-            effective_time: doc.effective_time.as_ref().and_then(|t| owned(&t.value)),
-            confidentiality: doc
-                .confidentiality_code
-                .as_ref()
-                .and_then(|c| owned(&c.code)),
-            language: doc.language_code.as_ref().and_then(|c| owned(&c.code)),
-            set_id: doc.set_id.as_ref().map(Ii::to_caret_string),
-            version: owned(&doc.version_number),
-            patient_ids: doc.patient_ids().map(Ii::to_caret_string).collect(),
-            author_ids: doc.author_ids().map(Ii::to_caret_string).collect(),
-            custodian_id: doc
-                .custodian
-                .as_ref()
-                .and_then(|c| c.role.as_ref())
-                .and_then(|r| r.organization.as_ref())
-                .and_then(|o| o.ids.first())
-                .map(Ii::to_caret_string),
-            body: match &doc.body {
-                Some(Body::NonXml(_)) => Some("N1"),
-                Some(Body::Structured(_)) => Some("N3"),
-                None => None,
-            },
-            media_type: match &doc.body {
-                Some(Body::NonXml(b)) => owned(&b.text.media_type),
-                _ => None,
-            },
-            section_codes: doc
-                .sections()
-                .iter()
-                .map(|s| s.code.as_ref().and_then(|c| owned(&c.code)))
+            template_ids: root
+                .children_named("templateId")
+                .map(|t| joined(t, ':'))
                 .collect(),
+            id: root.child("id").map(|id| joined(id, '^')),
+            code: attr("code", "code"),
+            code_system: attr("code", "codeSystem"),
+            title: root.child("title").map(|t| collapse(&t.string())),
+            effective_time: attr("effectiveTime", "value"),
+            confidentiality: attr("confidentialityCode", "code"),
+            language: attr("languageCode", "code"),
+            set_id: root.child("setId").map(|id| joined(id, '^')),
+            version: attr("versionNumber", "value"),
+            patient_ids: ids_at(root, &["recordTarget", "patientRole", "id"]),
+            author_ids: ids_at(root, &["author", "assignedAuthor", "id"]),
+            custodian_id: ids_at(
+                root,
+                &[
+                    "custodian",
+                    "assignedCustodian",
+                    "representedCustodianOrganization",
+                    "id",
+                ],
+            )
+            .into_iter()
+            .next(),
+            body: body.map(|b| if b.is("nonXMLBody") { "N1" } else { "N3" }),
+            media_type: body
+                .filter(|b| b.is("nonXMLBody"))
+                .and_then(|b| b.child("text"))
+                .and_then(|t| t.attribute("mediaType"))
+                .map(str::to_owned),
+            section_codes: body
+                .filter(|b| b.is("structuredBody"))
+                .map(|b| {
+                    b.children_named("component")
+                        .filter_map(|c| c.child("section"))
+                        .map(|s| {
+                            s.child("code")
+                                .and_then(|c| c.attribute("code"))
+                                .map(str::to_owned)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
 

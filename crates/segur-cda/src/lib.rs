@@ -3,6 +3,7 @@
 mod base64;
 pub mod build;
 mod error;
+pub mod flat;
 mod inspect;
 pub mod model;
 mod parse;

@@ -51,7 +51,8 @@ fn inspect_fields_match_lxml_xpath() {
     for (path, line) in files.iter().zip(lines) {
         let expected: serde_json::Value = serde_json::from_str(line).expect("oracle JSON");
         let bytes = std::fs::read(path).expect("readable file");
-        let doc = segur_cda::parse(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let doc =
+            segur_cda::flat::parse(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let file = path.to_str().expect("UTF-8 path");
         let got: serde_json::Value =
             serde_json::from_str(&segur_cda::Summary::of(&doc).to_json(file)).expect("our JSON");

@@ -40,7 +40,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, CliError> {
     for path in &files {
         let name = path.display().to_string();
         let bytes = std::fs::read(path).map_err(CliError::io(name.clone()))?;
-        match segur_cda::parse(&bytes) {
+        match segur_cda::flat::parse(&bytes) {
             Ok(doc) => {
                 let summary = Summary::of(&doc);
                 if json {

@@ -290,14 +290,11 @@ impl MtomMessage {
         let id = reference.trim();
         let id = id.strip_prefix("cid:").unwrap_or(id);
         let id = percent_decode(strip_angles(id));
-        self.ids
-            .get(&*id)
-            .map(|&i| &self.parts[i])
-            .ok_or_else(|| {
-                Error::new(ErrorKind::MissingPart {
-                    content_id: id.into_owned(),
-                })
+        self.ids.get(&*id).map(|&i| &self.parts[i]).ok_or_else(|| {
+            Error::new(ErrorKind::MissingPart {
+                content_id: id.into_owned(),
             })
+        })
     }
 
     /// The binary content of an XOP-optimised element (an `xdsb:Document`, given as a standalone

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use super::reader::{Item, Reader, Start, TextItem, is_blank};
-use crate::error::{ParseError, ParseErrorKind};
+use crate::error::ParseError;
 use crate::model::{
     Addr, AddrPart, AnyValue, Body, CODED_ATTRIBUTES, ClinicalStatement, Code, CodeTag, CodedType,
     ComponentOf, Consent, Device, Document, Ed, Element, Entry, HL7_NS, HealthCareFacility, Ii,
@@ -21,36 +21,17 @@ use crate::write::{
 /// Errors are boxed inside the parser: every `Result` on the hot path stays small.
 type Res<T> = Result<T, Box<ParseError>>;
 
-/// Reads the root: a `ClinicalDocument`, or a wrapper holding one.
-pub(super) fn document<'a>(r: &mut Reader<'a>, root: Start<'a>) -> Res<Document<'a>> {
-    if root.is_hl7() && root.local == "ClinicalDocument" {
-        return clinical_document(r, root, None);
-    }
-    let wrapper = QName {
-        namespace: root.ns.map(Cow::Borrowed),
-        local: Cow::Borrowed(root.local),
-    };
-    loop {
-        match r.next_item()? {
-            Item::Child(s) if s.is_hl7() && s.local == "ClinicalDocument" => {
-                let doc = clinical_document(r, s, Some(wrapper))?;
-                while r.depth() > 0 {
-                    r.skip()?;
-                }
-                return Ok(doc);
-            }
-            Item::End(offset) if r.depth() == 0 => {
-                return Err(r.error(
-                    ParseErrorKind::NotClinicalDocument {
-                        root: root.local.to_owned(),
-                    },
-                    offset,
-                ));
-            }
-            Item::Text(t) => r.check_dropped_text(t)?,
-            _ => {}
-        }
-    }
+/// Reads the `ClinicalDocument` element `s`, held by the root `wrapper` if it is not the root.
+pub(super) fn document<'a>(
+    r: &mut Reader<'a>,
+    s: Start<'a>,
+    wrapper: Option<Start<'a>>,
+) -> Res<Document<'a>> {
+    let wrapper = wrapper.map(|w| QName {
+        namespace: w.ns.map(Cow::Borrowed),
+        local: Cow::Borrowed(w.local),
+    });
+    clinical_document(r, s, wrapper)
 }
 
 fn clinical_document<'a>(

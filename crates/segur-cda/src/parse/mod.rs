@@ -1,12 +1,16 @@
 //! The parser: encoding detection, the XML prolog, and the entry points.
 
 mod cda;
+mod flat_index;
 mod reader;
 mod tokenizer;
 
 use crate::error::{Limit, ParseError, ParseErrorKind};
 use crate::model::Document;
-use reader::{Item, Reader, is_blank};
+use std::borrow::Cow;
+
+use crate::flat;
+use reader::{Item, Reader, Start, is_blank};
 use tokenizer::{Token, Tokenizer};
 
 /// Nesting deeper than this is refused whatever [`Limits::max_depth`] says: the typed parser
@@ -108,6 +112,37 @@ pub fn parse(input: &[u8]) -> Result<Document<'_>, ParseError> {
 /// # Errors
 /// See [`parse`].
 pub fn parse_with<'a>(input: &'a [u8], limits: &Limits) -> Result<Document<'a>, ParseError> {
+    match decode_input(input, limits)? {
+        Cow::Borrowed(src) => parse_str(src, limits),
+        Cow::Owned(src) => parse_str(&src, limits).map(Document::into_owned),
+    }
+}
+
+/// The flat parse (see [`crate::flat::parse_with`]).
+pub(crate) fn parse_flat<'a>(
+    input: &'a [u8],
+    limits: &Limits,
+) -> Result<flat::Document<'a>, ParseError> {
+    let src = decode_input(input, limits)?;
+    if u32::try_from(src.len()).is_err() {
+        return Err(ParseError {
+            kind: ParseErrorKind::LimitExceeded {
+                limit: Limit::InputSize,
+                max: u32::MAX as usize,
+            },
+            offset: 0,
+            line: 1,
+            column: 1,
+            path: String::new(),
+        });
+    }
+    let index = parse_document(&src, limits, flat_index::build).map_err(|e| *e)?;
+    Ok(index.over(src))
+}
+
+/// The input as text: borrowed when it is UTF-8 (a BOM skipped), transcoded when it is
+/// declared ISO-8859-1 or windows-1252.
+fn decode_input<'a>(input: &'a [u8], limits: &Limits) -> Result<Cow<'a, str>, ParseError> {
     if input.len() > limits.max_input_size {
         return Err(ParseError {
             kind: ParseErrorKind::LimitExceeded {
@@ -124,23 +159,16 @@ pub fn parse_with<'a>(input: &'a [u8], limits: &Limits) -> Result<Document<'a>, 
     match detect_encoding(input)? {
         Encoding::Utf8 => {
             // the vectorised validator on the happy path; std's on failure, for the offset
-            let src = match simdutf8::basic::from_utf8(input) {
-                Ok(src) => src,
-                Err(_) => std::str::from_utf8(input).map_err(|e| {
+            match simdutf8::basic::from_utf8(input) {
+                Ok(src) => Ok(Cow::Borrowed(src)),
+                Err(_) => std::str::from_utf8(input).map(Cow::Borrowed).map_err(|e| {
                     let valid = std::str::from_utf8(&input[..e.valid_up_to()]).unwrap_or("");
                     locate(valid, ParseErrorKind::InvalidUtf8, e.valid_up_to())
-                })?,
-            };
-            parse_str(src, limits)
+                }),
+            }
         }
-        Encoding::Latin1 => {
-            let s: String = input.iter().map(|&b| char::from(b)).collect();
-            parse_str(&s, limits).map(Document::into_owned)
-        }
-        Encoding::Windows1252 => {
-            let s: String = input.iter().map(|&b| windows_1252(b)).collect();
-            parse_str(&s, limits).map(Document::into_owned)
-        }
+        Encoding::Latin1 => Ok(Cow::Owned(input.iter().map(|&b| char::from(b)).collect())),
+        Encoding::Windows1252 => Ok(Cow::Owned(input.iter().map(|&b| windows_1252(b)).collect())),
     }
 }
 
@@ -149,10 +177,17 @@ pub fn parse_with<'a>(input: &'a [u8], limits: &Limits) -> Result<Document<'a>, 
 /// # Errors
 /// See [`parse`].
 pub fn parse_str<'a>(src: &'a str, limits: &Limits) -> Result<Document<'a>, ParseError> {
-    parse_document(src, limits).map_err(|e| *e)
+    parse_document(src, limits, cda::document).map_err(|e| *e)
 }
 
-fn parse_document<'a>(src: &'a str, limits: &Limits) -> Result<Document<'a>, Box<ParseError>> {
+/// Reads a document: the XML declaration and the prolog, the root, which is the
+/// `ClinicalDocument` or an element holding one (read by `read`, given the root as wrapper
+/// in the second case), the rest of that root, and the epilog.
+fn parse_document<'a, T>(
+    src: &'a str,
+    limits: &Limits,
+    read: impl FnOnce(&mut Reader<'a>, Start<'a>, Option<Start<'a>>) -> Result<T, Box<ParseError>>,
+) -> Result<T, Box<ParseError>> {
     let src_body = src.strip_prefix('\u{feff}').unwrap_or(src);
     let skip = src.len() - src_body.len();
     let start = skip
@@ -180,7 +215,32 @@ fn parse_document<'a>(src: &'a str, limits: &Limits) -> Result<Document<'a>, Box
             }
         }
     };
-    let doc = cda::document(&mut reader, root)?;
+    let doc = if root.is_hl7() && root.local == "ClinicalDocument" {
+        read(&mut reader, root, None)?
+    } else {
+        // a wrapper: the first `ClinicalDocument` inside it, then the rest of it
+        let doc = loop {
+            match reader.next_item()? {
+                Item::Child(s) if s.is_hl7() && s.local == "ClinicalDocument" => {
+                    break read(&mut reader, s, Some(root))?;
+                }
+                Item::End(offset) if reader.depth() == 0 => {
+                    return Err(reader.error(
+                        ParseErrorKind::NotClinicalDocument {
+                            root: root.local.to_owned(),
+                        },
+                        offset,
+                    ));
+                }
+                Item::Text(t) => reader.check_dropped_text(t)?,
+                _ => {}
+            }
+        };
+        while reader.depth() > 0 {
+            reader.skip()?;
+        }
+        doc
+    };
     // epilog
     loop {
         let at = reader.pos();

@@ -114,6 +114,11 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The text being read.
+    pub(crate) fn source(&self) -> &'a str {
+        self.src
+    }
+
     /// The current position (after the last token).
     pub(crate) fn pos(&self) -> usize {
         self.tok.pos()
@@ -128,6 +133,17 @@ impl<'a> Reader<'a> {
     /// The depth of open elements.
     pub(crate) fn depth(&self) -> usize {
         self.open.len()
+    }
+
+    /// [`Self::next_item`] for a caller that drops layout: layout before markup yields no
+    /// item (other text is not checked: the caller keeps it, through [`Self::text_content`]).
+    pub(crate) fn next_item_without_layout(&mut self) -> Result<Item<'a>, Box<ParseError>> {
+        self.read_item(true)
+    }
+
+    /// The attributes of the current start tag, as written.
+    pub(crate) fn raw_attrs(&self) -> &[RawAttr<'a>] {
+        &self.attrs
     }
 
     /// The next item inside the current element (or in the prolog/epilog when none is open).
@@ -359,7 +375,11 @@ impl<'a> Reader<'a> {
     }
 
     /// Resolves a prefix (`""` = default namespace, which applies to elements only).
-    fn resolve(&self, prefix: &str, element: bool) -> Result<Option<&'a str>, ParseErrorKind> {
+    pub(crate) fn resolve(
+        &self,
+        prefix: &str,
+        element: bool,
+    ) -> Result<Option<&'a str>, ParseErrorKind> {
         if prefix.is_empty() && !element {
             return Ok(None);
         }
@@ -662,7 +682,7 @@ pub(crate) fn is_blank(s: &str) -> bool {
 
 /// The normalised value of an attribute: borrowed when plain.
 #[inline]
-fn attr_value<'a>(a: &RawAttr<'a>) -> Result<Cow<'a, str>, ParseErrorKind> {
+pub(crate) fn attr_value<'a>(a: &RawAttr<'a>) -> Result<Cow<'a, str>, ParseErrorKind> {
     if a.plain {
         Ok(Cow::Borrowed(a.value))
     } else {
@@ -673,7 +693,7 @@ fn attr_value<'a>(a: &RawAttr<'a>) -> Result<Cow<'a, str>, ParseErrorKind> {
 /// Splits a name whose prefix is `prefix_len` bytes long (as the tokenizer measured it) into
 /// (prefix, local name); (`""`, name) without prefix.
 #[inline]
-fn split_at_prefix(name: &str, prefix_len: usize) -> (&str, &str) {
+pub(crate) fn split_at_prefix(name: &str, prefix_len: usize) -> (&str, &str) {
     if prefix_len == 0 {
         return ("", name);
     }

@@ -1,0 +1,436 @@
+//! The flat parse: a document as one compact index over its source, read through typed views.
+//!
+//! [`parse`] checks the document exactly as [`crate::parse`] does (well-formedness, namespaces,
+//! limits, encodings, the auto-presentable wrapper) but, instead of building the typed tree,
+//! records every element of the `ClinicalDocument` in one array of 24-byte entries (name,
+//! namespace, attributes, text, extent) and every attribute in another of 16 bytes, pointing
+//! into the source. Nothing is copied but the rare values that need decoding (references,
+//! line ends in text). Reading is navigation over that index ([`Element::child`],
+//! [`Element::children`], [`Element::attribute`], [`Element::text`]), which allocates nothing.
+//!
+//! It is the fast path for reading a few fields of many documents: [`Summary`](crate::Summary)
+//! (and `segur cda inspect`) use it. It parses faster than quick-xml's raw event loop and
+//! holds less memory than the input; see the crate's "Performance" section.
+//!
+//! ```
+//! let xml = br#"<ClinicalDocument xmlns="urn:hl7-org:v3">
+//!   <id root="1.2.250.1.213.1.1.9" extension="42"/>
+//!   <title>Compte rendu &amp; synth&#232;se</title>
+//!   <recordTarget><patientRole><id root="1.2.250.1.213.1.4.8" extension="279035121518989"/>
+//!   </patientRole></recordTarget>
+//! </ClinicalDocument>"#;
+//! let doc = segur_cda::flat::parse(xml)?;
+//! let root = doc.root();
+//! assert_eq!(root.child("id").and_then(|id| id.attribute("extension")), Some("42"));
+//! assert_eq!(root.child("title").and_then(|t| t.text()), Some("Compte rendu & synthèse"));
+//! let ins = root
+//!     .child("recordTarget")
+//!     .and_then(|r| r.child("patientRole"))
+//!     .and_then(|p| p.child("id"))
+//!     .and_then(|id| id.attribute("extension"));
+//! assert_eq!(ins, Some("279035121518989"));
+//! # Ok::<(), segur_cda::ParseError>(())
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::error::ParseError;
+use crate::model::{HL7_NS, XML_NS, XSI_NS};
+use crate::parse::Limits;
+
+/// Parses a CDA document into the flat index, with the default [`Limits`].
+///
+/// # Errors
+/// As [`crate::parse`]; also a [`crate::Limit::InputSize`] error past 4 GiB, and a
+/// [`crate::Limit::Namespaces`] error past 255 distinct namespace names.
+pub fn parse(input: &[u8]) -> Result<Document<'_>, ParseError> {
+    parse_with(input, &Limits::default())
+}
+
+/// Parses a CDA document into the flat index with the given limits (see [`parse`]).
+///
+/// # Errors
+/// See [`parse`].
+pub fn parse_with<'a>(input: &'a [u8], limits: &Limits) -> Result<Document<'a>, ParseError> {
+    crate::parse::parse_flat(input, limits)
+}
+
+/// The namespace index of "no namespace".
+pub(crate) const NO_NS: u8 = 0;
+/// The namespace index of HL7 v3.
+pub(crate) const HL7: u8 = 1;
+/// The namespaces every document knows, at their indexes.
+pub(crate) const KNOWN_NS: [&str; 4] = ["", HL7_NS, XML_NS, XSI_NS];
+
+/// `Node::flags`: the text is an index into [`Document::strings`] (it was decoded or
+/// concatenated).
+pub(crate) const TEXT_OWNED: u8 = 1;
+/// `Node::flags`: the text is the element's content kept as written (markup included): a
+/// narrative block.
+pub(crate) const TEXT_RAW: u8 = 2;
+/// `Node::flags`: the element has text.
+pub(crate) const HAS_TEXT: u8 = 4;
+
+/// `Attr::value_len`: the value is an index into [`Document::strings`] (it was decoded).
+pub(crate) const VALUE_OWNED: u32 = 1 << 31;
+
+/// One element (24 bytes).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Node {
+    /// The offset of its local name in the source.
+    pub(crate) name: u32,
+    /// The index of its first attribute in [`Document::attrs`]; its attributes run up to the
+    /// next element's first.
+    pub(crate) attrs: u32,
+    /// The index of the first element after its subtree (its descendants are the elements
+    /// in between).
+    pub(crate) end: u32,
+    /// Its text: a span of the source (offset, length) or, with [`TEXT_OWNED`], an index into
+    /// [`Document::strings`] (in `text`).
+    pub(crate) text: u32,
+    pub(crate) text_len: u32,
+    pub(crate) name_len: u16,
+    /// Its namespace: an index into [`Document::namespaces`].
+    pub(crate) ns: u8,
+    pub(crate) flags: u8,
+}
+
+/// One attribute (16 bytes); namespace declarations are not kept.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Attr {
+    /// The offset of its local name in the source.
+    pub(crate) name: u32,
+    /// Its normalised value: a span of the source or, with [`VALUE_OWNED`] set in
+    /// `value_len`, an index into [`Document::strings`].
+    pub(crate) value: u32,
+    pub(crate) value_len: u32,
+    pub(crate) name_len: u16,
+    /// Its namespace: an index into [`Document::namespaces`] ([`NO_NS`] when unprefixed).
+    pub(crate) ns: u8,
+}
+
+/// A namespace name: one of [`KNOWN_NS`], or a span of the source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NsName {
+    Known(u8),
+    Span(u32, u32),
+}
+
+/// A parsed document: its source and the index over it. Read it from [`Document::root`].
+#[derive(Clone)]
+pub struct Document<'a> {
+    pub(crate) src: Cow<'a, str>,
+    /// The elements of the `ClinicalDocument`, in document order (the first is the
+    /// `ClinicalDocument`).
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) attrs: Vec<Attr>,
+    /// Values that are not spans of the source: decoded attribute values and texts.
+    pub(crate) strings: Vec<Box<str>>,
+    pub(crate) namespaces: Vec<NsName>,
+    /// The root element holding the `ClinicalDocument` (auto-presentable documents): its
+    /// local name's offset and length.
+    pub(crate) wrapper: Option<(u32, u32)>,
+}
+
+impl fmt::Debug for Document<'_> {
+    /// The shape only: a document's content is patient data.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Document")
+            .field("elements", &self.nodes.len())
+            .field("attributes", &self.attrs.len())
+            .field("source_bytes", &self.src.len())
+            .finish()
+    }
+}
+
+impl<'a> Document<'a> {
+    /// The `ClinicalDocument` element.
+    pub fn root(&self) -> Element<'_> {
+        Element { doc: self, at: 0 }
+    }
+
+    /// The local name of the root element that holds the `ClinicalDocument`, when it is not the
+    /// root itself (the `xsl:stylesheet` of the ANS auto-presentable documents).
+    pub fn wrapper(&self) -> Option<&str> {
+        self.wrapper.map(|(at, len)| self.span(at, len))
+    }
+
+    /// Every element of the `ClinicalDocument`, itself first, in document order.
+    pub fn elements(&self) -> impl ExactSizeIterator<Item = Element<'_>> {
+        (0..self.nodes.len()).map(|at| Element { doc: self, at })
+    }
+
+    /// The text that was parsed (UTF-8; transcoded when the input was ISO-8859-1 or
+    /// windows-1252).
+    pub fn source(&self) -> &str {
+        &self.src
+    }
+
+    /// The document with its own copy of the source, independent of the input.
+    pub fn into_owned(self) -> Document<'static> {
+        Document {
+            src: Cow::Owned(self.src.into_owned()),
+            nodes: self.nodes,
+            attrs: self.attrs,
+            strings: self.strings,
+            namespaces: self.namespaces,
+            wrapper: self.wrapper,
+        }
+    }
+
+    /// The heap bytes the index holds (the source excluded).
+    pub fn index_bytes(&self) -> usize {
+        self.nodes.capacity() * size_of::<Node>()
+            + self.attrs.capacity() * size_of::<Attr>()
+            + self.strings.capacity() * size_of::<Box<str>>()
+            + self.strings.iter().map(|s| s.len()).sum::<usize>()
+            + self.namespaces.capacity() * size_of::<NsName>()
+    }
+
+    fn span(&self, at: u32, len: u32) -> &str {
+        let at = at as usize;
+        self.src.get(at..at + len as usize).unwrap_or("")
+    }
+
+    fn namespace(&self, ns: u8) -> Option<&str> {
+        match self.namespaces.get(usize::from(ns))? {
+            NsName::Known(0) => None,
+            NsName::Known(k) => KNOWN_NS.get(usize::from(*k)).copied(),
+            NsName::Span(at, len) => Some(self.span(*at, *len)),
+        }
+    }
+}
+
+/// An element of a [`Document`]: a cheap copyable view.
+#[derive(Clone, Copy)]
+pub struct Element<'d> {
+    doc: &'d Document<'d>,
+    at: usize,
+}
+
+impl fmt::Debug for Element<'_> {
+    /// The name and position only (no content: patient data).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Element")
+            .field("name", &self.local_name())
+            .field("namespace", &self.namespace())
+            .field("offset", &self.offset())
+            .finish()
+    }
+}
+
+impl PartialEq for Element<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.doc, other.doc) && self.at == other.at
+    }
+}
+
+impl Eq for Element<'_> {}
+
+impl<'d> Element<'d> {
+    fn node(&self) -> &'d Node {
+        &self.doc.nodes[self.at]
+    }
+
+    /// The local name.
+    pub fn local_name(&self) -> &'d str {
+        let n = self.node();
+        self.doc.span(n.name, u32::from(n.name_len))
+    }
+
+    /// The namespace name (`None` for no namespace).
+    pub fn namespace(&self) -> Option<&'d str> {
+        self.doc.namespace(self.node().ns)
+    }
+
+    /// Whether the element is in the HL7 v3 namespace.
+    pub fn is_hl7(&self) -> bool {
+        self.node().ns == HL7
+    }
+
+    /// Whether it is the HL7 v3 element `local`.
+    pub fn is(&self, local: &str) -> bool {
+        self.is_hl7() && self.local_name() == local
+    }
+
+    /// The byte offset of its start tag's `<` in [`Document::source`].
+    pub fn offset(&self) -> usize {
+        let name = self.node().name as usize;
+        // back over the prefix, if any
+        let before = &self.doc.src.as_bytes()[..name];
+        before.iter().rposition(|&b| b == b'<').unwrap_or(0)
+    }
+
+    /// Its attributes (namespace declarations excluded), in document order.
+    pub fn attributes(&self) -> impl ExactSizeIterator<Item = Attribute<'d>> + use<'d> {
+        let doc = self.doc;
+        let from = self.node().attrs as usize;
+        let to = doc
+            .nodes
+            .get(self.at + 1)
+            .map_or(doc.attrs.len(), |n| n.attrs as usize);
+        doc.attrs[from..to]
+            .iter()
+            .map(move |a| Attribute { doc, a })
+    }
+
+    /// The normalised value of the unprefixed attribute `local`.
+    pub fn attribute(&self, local: &str) -> Option<&'d str> {
+        self.attribute_ns(None, local)
+    }
+
+    /// The normalised value of the attribute `local` in namespace `namespace` (`None`: no
+    /// namespace, as unprefixed attributes are).
+    pub fn attribute_ns(&self, namespace: Option<&str>, local: &str) -> Option<&'d str> {
+        self.attributes()
+            .find(|a| a.local_name() == local && a.namespace() == namespace)
+            .map(|a| a.value())
+    }
+
+    /// Its character data (its direct text, references decoded; split text concatenated):
+    /// `None` when it has none, or when it is kept as written (see [`Self::inner_xml`]).
+    /// Layout-only content (indentation) is not text.
+    pub fn text(&self) -> Option<&'d str> {
+        let n = self.node();
+        if n.flags & HAS_TEXT == 0 || n.flags & TEXT_RAW != 0 {
+            return None;
+        }
+        Some(self.text_span(n))
+    }
+
+    fn text_span(&self, n: &Node) -> &'d str {
+        if n.flags & TEXT_OWNED != 0 {
+            self.doc.strings.get(n.text as usize).map_or("", |s| s)
+        } else {
+            self.doc.span(n.text, n.text_len)
+        }
+    }
+
+    /// The content of a narrative block (`section/text`), as written: markup, references and
+    /// layout included. `None` for other elements.
+    pub fn inner_xml(&self) -> Option<&'d str> {
+        let n = self.node();
+        (n.flags & TEXT_RAW != 0).then(|| self.text_span(n))
+    }
+
+    /// The text of the element and of its descendants, concatenated in document order (the
+    /// XPath `string()`, layout excluded); a narrative block's markup is left out.
+    pub fn string(&self) -> Cow<'d, str> {
+        let mut parts = self.descendants().filter_map(|e| e.text());
+        let Some(first) = parts.next() else {
+            return Cow::Borrowed("");
+        };
+        match parts.next() {
+            None => Cow::Borrowed(first),
+            Some(second) => {
+                let mut s = String::from(first);
+                s.push_str(second);
+                parts.for_each(|p| s.push_str(p));
+                Cow::Owned(s)
+            }
+        }
+    }
+
+    /// Its child elements, in document order.
+    pub fn children(&self) -> Children<'d> {
+        Children {
+            doc: self.doc,
+            next: self.at + 1,
+            end: self.node().end as usize,
+        }
+    }
+
+    /// Its first child that is the HL7 v3 element `local`.
+    pub fn child(&self, local: &str) -> Option<Self> {
+        self.children().find(|c| c.is(local))
+    }
+
+    /// Its children that are the HL7 v3 element `local`.
+    pub fn children_named<'n>(
+        &self,
+        local: &'n str,
+    ) -> impl Iterator<Item = Element<'d>> + use<'d, 'n> {
+        self.children().filter(move |c| c.is(local))
+    }
+
+    /// The element and its descendants, in document order.
+    pub fn descendants(&self) -> impl ExactSizeIterator<Item = Element<'d>> + use<'d> {
+        let doc = self.doc;
+        (self.at..self.node().end as usize).map(move |at| Element { doc, at })
+    }
+
+    /// The element's parent (`None` for the `ClinicalDocument`). Found by a search back from
+    /// the element: cost proportional to the elements before it in its parent.
+    pub fn parent(&self) -> Option<Self> {
+        (0..self.at)
+            .rev()
+            .find(|&p| self.doc.nodes[p].end as usize > self.at)
+            .map(|at| Element { doc: self.doc, at })
+    }
+}
+
+/// The child elements of an [`Element`].
+#[derive(Clone, Debug)]
+pub struct Children<'d> {
+    doc: &'d Document<'d>,
+    next: usize,
+    end: usize,
+}
+
+impl<'d> Iterator for Children<'d> {
+    type Item = Element<'d>;
+
+    fn next(&mut self) -> Option<Element<'d>> {
+        if self.next >= self.end {
+            return None;
+        }
+        let at = self.next;
+        // the next sibling follows this child's subtree
+        self.next = (self.doc.nodes[at].end as usize).max(at + 1);
+        Some(Element { doc: self.doc, at })
+    }
+}
+
+impl std::iter::FusedIterator for Children<'_> {}
+
+/// An attribute of an [`Element`].
+#[derive(Clone, Copy)]
+pub struct Attribute<'d> {
+    doc: &'d Document<'d>,
+    a: &'d Attr,
+}
+
+impl fmt::Debug for Attribute<'_> {
+    /// The name only (no value: patient data).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Attribute")
+            .field("name", &self.local_name())
+            .field("namespace", &self.namespace())
+            .finish()
+    }
+}
+
+impl<'d> Attribute<'d> {
+    /// The local name.
+    pub fn local_name(&self) -> &'d str {
+        self.doc.span(self.a.name, u32::from(self.a.name_len))
+    }
+
+    /// The namespace name (`None` for an unprefixed attribute).
+    pub fn namespace(&self) -> Option<&'d str> {
+        self.doc.namespace(self.a.ns)
+    }
+
+    /// The normalised value.
+    pub fn value(&self) -> &'d str {
+        if self.a.value_len & VALUE_OWNED != 0 {
+            self.doc
+                .strings
+                .get(self.a.value as usize)
+                .map_or("", |s| s)
+        } else {
+            self.doc.span(self.a.value, self.a.value_len)
+        }
+    }
+}

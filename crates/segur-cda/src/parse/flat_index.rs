@@ -1,0 +1,271 @@
+//! The flat parse's builder: the reader's items recorded into the flat index (see
+//! [`crate::flat`]).
+
+use std::borrow::Cow;
+
+use super::reader::{Item, Reader, Start, attr_value, split_at_prefix};
+use crate::error::{Limit, ParseError, ParseErrorKind};
+use crate::flat::{
+    Attr, Document, HAS_TEXT, HL7, KNOWN_NS, NO_NS, Node, NsName, TEXT_OWNED, TEXT_RAW, VALUE_OWNED,
+};
+
+type Res<T> = Result<T, Box<ParseError>>;
+
+/// The index of a document, without its source (which it points into).
+pub(crate) struct Index {
+    nodes: Vec<Node>,
+    attrs: Vec<Attr>,
+    strings: Vec<Box<str>>,
+    namespaces: Vec<NsName>,
+    wrapper: Option<(u32, u32)>,
+}
+
+impl Index {
+    /// The document made of this index over `src`, the text it was built from.
+    pub(crate) fn over(self, src: Cow<'_, str>) -> Document<'_> {
+        Document {
+            src,
+            nodes: self.nodes,
+            attrs: self.attrs,
+            strings: self.strings,
+            namespaces: self.namespaces,
+            wrapper: self.wrapper,
+        }
+    }
+}
+
+/// Offsets fit in 32 bits: the caller refuses larger sources.
+fn offset(src: &str, part: &str) -> u32 {
+    u32::try_from(part.as_ptr() as usize - src.as_ptr() as usize).unwrap_or(u32::MAX)
+}
+
+fn len32(s: &str) -> u32 {
+    u32::try_from(s.len()).unwrap_or(u32::MAX)
+}
+
+struct Builder<'a> {
+    src: &'a str,
+    index: Index,
+    /// The text of each open element that has some, while it is read in several pieces.
+    open_text: Vec<(usize, String)>,
+}
+
+/// Reads the `ClinicalDocument` element `root` (its start tag just read) into an index.
+pub(super) fn build<'a>(
+    r: &mut Reader<'a>,
+    root: Start<'a>,
+    wrapper: Option<Start<'a>>,
+) -> Res<Index> {
+    let src = r.source();
+    let mut b = Builder {
+        src,
+        index: Index {
+            nodes: Vec::with_capacity(256),
+            attrs: Vec::with_capacity(512),
+            strings: Vec::new(),
+            namespaces: (0..KNOWN_NS.len())
+                .map(|k| NsName::Known(u8::try_from(k).unwrap_or(0)))
+                .collect(),
+            wrapper: wrapper.map(|w| (offset(src, w.local), len32(w.local))),
+        },
+        open_text: Vec::new(),
+    };
+    let mut stack: Vec<usize> = Vec::with_capacity(32);
+    stack.push(b.open(r, root)?);
+    while let Some(&top) = stack.last() {
+        match r.next_item_without_layout()? {
+            Item::Child(s) => {
+                let parent = b.index.nodes[top];
+                let at = b.open(r, s)?;
+                if parent.ns == HL7
+                    && s.is_hl7()
+                    && s.local == "text"
+                    && b.name(&parent) == "section"
+                {
+                    // a narrative block: kept as written
+                    let raw = r.skip_raw()?;
+                    let end = b.end();
+                    let n = &mut b.index.nodes[at];
+                    n.text = offset(src, raw);
+                    n.text_len = len32(raw);
+                    n.flags |= TEXT_RAW | HAS_TEXT;
+                    n.end = end;
+                    continue;
+                }
+                stack.push(at);
+            }
+            Item::Text(t) => {
+                let n = b.index.nodes[top];
+                // a base64 payload stays a span of the source, line ends included
+                let base64 =
+                    n.ns == HL7 && b.name(&n) == "text" && b.attr_is(top, "representation", "B64");
+                let text = r.text_content(t, base64)?;
+                b.add_text(top, text);
+            }
+            Item::End(_) => {
+                stack.pop();
+                b.close(top);
+            }
+        }
+    }
+    b.index.nodes.shrink_to_fit();
+    b.index.attrs.shrink_to_fit();
+    Ok(b.index)
+}
+
+impl<'a> Builder<'a> {
+    fn name(&self, n: &Node) -> &'a str {
+        let at = n.name as usize;
+        self.src.get(at..at + usize::from(n.name_len)).unwrap_or("")
+    }
+
+    fn end(&self) -> u32 {
+        u32::try_from(self.index.nodes.len()).unwrap_or(u32::MAX)
+    }
+
+    /// Whether element `at` (the last one opened, or an ancestor of it) has the unprefixed
+    /// attribute `name` with value `value`.
+    fn attr_is(&self, at: usize, name: &str, value: &str) -> bool {
+        let from = self.index.nodes[at].attrs as usize;
+        let to = self
+            .index
+            .nodes
+            .get(at + 1)
+            .map_or(self.index.attrs.len(), |n| n.attrs as usize);
+        self.index.attrs[from..to].iter().any(|a| {
+            a.ns == NO_NS
+                && a.value_len & VALUE_OWNED == 0
+                && self
+                    .src
+                    .get(a.name as usize..a.name as usize + usize::from(a.name_len))
+                    == Some(name)
+                && self
+                    .src
+                    .get(a.value as usize..a.value as usize + a.value_len as usize)
+                    == Some(value)
+        })
+    }
+
+    /// Records the element whose start tag was just read, with its attributes.
+    fn open(&mut self, r: &Reader<'a>, s: Start<'a>) -> Res<usize> {
+        let ns = match s.ns {
+            None => NO_NS,
+            Some(uri) => self.namespace(r, uri, s.offset)?,
+        };
+        let name_len = u16::try_from(s.local.len()).map_err(|_| {
+            r.error(
+                ParseErrorKind::Malformed("name longer than 65535 bytes"),
+                s.offset,
+            )
+        })?;
+        let attrs = u32::try_from(self.index.attrs.len()).unwrap_or(u32::MAX);
+        for a in r.raw_attrs() {
+            let (prefix, local) = split_at_prefix(a.name, a.prefix_len);
+            if a.name == "xmlns" || prefix == "xmlns" {
+                continue;
+            }
+            let ns = match r.resolve(prefix, false).map_err(|k| r.error(k, s.offset))? {
+                None => NO_NS,
+                Some(uri) => self.namespace(r, uri, s.offset)?,
+            };
+            let (value, value_len) = match attr_value(a).map_err(|k| r.error(k, s.offset))? {
+                Cow::Borrowed(v) => (offset(self.src, v), len32(v)),
+                Cow::Owned(v) => (self.own(v), VALUE_OWNED),
+            };
+            self.index.attrs.push(Attr {
+                name: offset(self.src, local),
+                value,
+                value_len,
+                name_len: u16::try_from(local.len()).unwrap_or(u16::MAX),
+                ns,
+            });
+        }
+        let at = self.index.nodes.len();
+        self.index.nodes.push(Node {
+            name: offset(self.src, s.local),
+            attrs,
+            end: 0,
+            text: 0,
+            text_len: 0,
+            name_len,
+            ns,
+            flags: 0,
+        });
+        Ok(at)
+    }
+
+    /// Closes element `at`: its extent, and its text if it came in pieces.
+    fn close(&mut self, at: usize) {
+        let end = self.end();
+        if self.open_text.last().is_some_and(|(e, _)| *e == at)
+            && let Some((_, text)) = self.open_text.pop()
+        {
+            let i = self.own(text);
+            let n = &mut self.index.nodes[at];
+            n.text = i;
+            n.flags |= TEXT_OWNED;
+        }
+        self.index.nodes[at].end = end;
+    }
+
+    /// Adds a piece of text to element `at`.
+    fn add_text(&mut self, at: usize, text: Cow<'a, str>) {
+        let src = self.src;
+        let n = &mut self.index.nodes[at];
+        if n.flags & HAS_TEXT == 0 {
+            n.flags |= HAS_TEXT;
+            match text {
+                Cow::Borrowed(t) => {
+                    n.text = offset(src, t);
+                    n.text_len = len32(t);
+                }
+                Cow::Owned(t) => self.open_text.push((at, t)),
+            }
+            return;
+        }
+        // a second piece (after a comment, a CDATA section or a child element)
+        if self.open_text.last().is_none_or(|(e, _)| *e != at) {
+            let first = src
+                .get(n.text as usize..(n.text + n.text_len) as usize)
+                .unwrap_or("");
+            self.open_text.push((at, first.to_owned()));
+        }
+        if let Some((_, s)) = self.open_text.last_mut() {
+            s.push_str(&text);
+        }
+    }
+
+    /// Stores a string that is not a span of the source; its index.
+    fn own(&mut self, s: String) -> u32 {
+        self.index.strings.push(s.into_boxed_str());
+        u32::try_from(self.index.strings.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    /// The index of namespace `uri` (a span of the source or a known name), added if new.
+    fn namespace(&mut self, r: &Reader<'a>, uri: &'a str, offset_: usize) -> Res<u8> {
+        if uri == crate::model::HL7_NS {
+            return Ok(HL7);
+        }
+        let src = self.src;
+        let found = self.index.namespaces.iter().position(|n| match *n {
+            NsName::Known(k) => KNOWN_NS[usize::from(k)] == uri,
+            NsName::Span(at, len) => src.get(at as usize..(at + len) as usize) == Some(uri),
+        });
+        if let Some(i) = found {
+            return Ok(u8::try_from(i).unwrap_or(u8::MAX));
+        }
+        let i = u8::try_from(self.index.namespaces.len()).map_err(|_| {
+            r.error(
+                ParseErrorKind::LimitExceeded {
+                    limit: Limit::Namespaces,
+                    max: usize::from(u8::MAX),
+                },
+                offset_,
+            )
+        })?;
+        self.index
+            .namespaces
+            .push(NsName::Span(offset(src, uri), len32(uri)));
+        Ok(i)
+    }
+}
