@@ -1,9 +1,9 @@
 //! Memory of the CDA parser: for every document of the benchmark sets (see
-//! `support/cda_sets.rs`), the heap the parsed [`Document`](segur::cda::Document) holds, as a
-//! multiple of the input size, counted by an instrumented global allocator. The input itself
-//! is not counted (it is read before), nor the stack. Prints one line per set: the median, the
-//! largest ratio and the total (held bytes of the whole set ÷ its size), plus the allocation
-//! count of the set.
+//! `support/cda_sets.rs`), the heap the parsed document holds (the flat index of
+//! `segur_cda::flat`, and the typed tree of `segur_cda::parse`), as a multiple of the input
+//! size, counted by an instrumented global allocator. The input itself is not counted (it is
+//! read before), nor the stack. Prints two lines per set (flat, typed): the median, the largest
+//! ratio and the total (held bytes of the whole set ÷ its size), plus the allocation count.
 //!
 //! `cargo bench --bench cda_memory`
 
@@ -26,28 +26,40 @@ fn held(region: &Region<'_, System>) -> usize {
     c.bytes_allocated.saturating_sub(c.bytes_deallocated)
 }
 
+/// One line: the median and largest held ÷ input ratios, the held total ÷ the set's size, and
+/// the allocation count, of `parse` over every document of `set`.
+fn measure<T>(set: &cda_sets::Set, label: &str, parse: impl Fn(&[u8]) -> T) {
+    let mut ratios = Vec::with_capacity(set.docs.len());
+    let (mut held_total, mut allocations) = (0usize, 0usize);
+    for doc in &set.docs {
+        let region = Region::new(GLOBAL);
+        let parsed = parse(doc);
+        let bytes = held(&region);
+        allocations += region.change().allocations;
+        drop(parsed);
+        held_total += bytes;
+        ratios.push(bytes as f64 / doc.len() as f64);
+    }
+    ratios.sort_by(f64::total_cmp);
+    println!(
+        "{:<11} {:<6} {:>5.2}x  {:>5.2}x  {:>5.2}x  {}",
+        set.name,
+        label,
+        ratios[ratios.len() / 2],
+        ratios[ratios.len() - 1],
+        held_total as f64 / set.bytes() as f64,
+        allocations
+    );
+}
+
 fn main() {
-    println!("set         median   max      total    allocations");
+    println!("set         parse  median   max      total    allocations");
     for set in cda_sets::sets() {
-        let mut ratios = Vec::with_capacity(set.docs.len());
-        let (mut held_total, mut allocations) = (0usize, 0usize);
-        for doc in &set.docs {
-            let region = Region::new(GLOBAL);
-            let parsed = segur_cda::parse(doc).expect("the set parses");
-            let bytes = held(&region);
-            allocations += region.change().allocations;
-            drop(parsed);
-            held_total += bytes;
-            ratios.push(bytes as f64 / doc.len() as f64);
-        }
-        ratios.sort_by(f64::total_cmp);
-        println!(
-            "{:<11} {:>5.2}x  {:>5.2}x  {:>5.2}x  {}",
-            set.name,
-            ratios[ratios.len() / 2],
-            ratios[ratios.len() - 1],
-            held_total as f64 / set.bytes() as f64,
-            allocations
-        );
+        measure(&set, "flat", |d| {
+            segur_cda::flat::parse(d).expect("the set parses")
+        });
+        measure(&set, "typed", |d| {
+            segur_cda::parse(d).expect("the set parses")
+        });
     }
 }
