@@ -48,6 +48,8 @@ struct Builder<'a> {
     index: Index,
     /// The text of each open element that has some, while it is read in several pieces.
     open_text: Vec<(usize, String)>,
+    /// The last namespace name looked up and its index: most elements share their parent's.
+    last_ns: (&'a str, u8),
 }
 
 /// Reads the `ClinicalDocument` element `root` (its start tag just read) into an index.
@@ -60,8 +62,11 @@ pub(super) fn build<'a>(
     let mut b = Builder {
         src,
         index: Index {
-            nodes: Vec::with_capacity(256),
-            attrs: Vec::with_capacity(512),
+            // about one element per 64 bytes and one attribute per 32, or fewer, in real
+            // documents: growing from these costs few copies; the excess is given back at the
+            // end
+            nodes: Vec::with_capacity(src.len() / 64),
+            attrs: Vec::with_capacity(src.len() / 32),
             strings: Vec::new(),
             namespaces: (0..KNOWN_NS.len())
                 .map(|k| NsName::Known(u8::try_from(k).unwrap_or(0)))
@@ -69,6 +74,7 @@ pub(super) fn build<'a>(
             wrapper: wrapper.map(|w| (offset(src, w.local), len32(w.local))),
         },
         open_text: Vec::new(),
+        last_ns: (crate::model::HL7_NS, HL7),
     };
     let mut stack: Vec<usize> = Vec::with_capacity(32);
     stack.push(b.open(r, root)?);
@@ -164,9 +170,13 @@ impl<'a> Builder<'a> {
             if a.name == "xmlns" || prefix == "xmlns" {
                 continue;
             }
-            let ns = match r.resolve(prefix, false).map_err(|k| r.error(k, s.offset))? {
-                None => NO_NS,
-                Some(uri) => self.namespace(r, uri, s.offset)?,
+            let ns = if a.prefix_len == 0 {
+                NO_NS
+            } else {
+                match r.resolve(prefix, false).map_err(|k| r.error(k, s.offset))? {
+                    None => NO_NS,
+                    Some(uri) => self.namespace(r, uri, s.offset)?,
+                }
             };
             let (value, value_len) = match attr_value(a).map_err(|k| r.error(k, s.offset))? {
                 Cow::Borrowed(v) => (offset(self.src, v), len32(v)),
@@ -243,6 +253,16 @@ impl<'a> Builder<'a> {
 
     /// The index of namespace `uri` (a span of the source or a known name), added if new.
     fn namespace(&mut self, r: &Reader<'a>, uri: &'a str, offset_: usize) -> Res<u8> {
+        // the same declaration as the last lookup: the same span of the source
+        if std::ptr::eq(uri, self.last_ns.0) {
+            return Ok(self.last_ns.1);
+        }
+        let i = self.find_namespace(r, uri, offset_)?;
+        self.last_ns = (uri, i);
+        Ok(i)
+    }
+
+    fn find_namespace(&mut self, r: &Reader<'a>, uri: &'a str, offset_: usize) -> Res<u8> {
         if uri == crate::model::HL7_NS {
             return Ok(HL7);
         }
