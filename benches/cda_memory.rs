@@ -26,17 +26,24 @@ fn held(region: &Region<'_, System>) -> usize {
     c.bytes_allocated.saturating_sub(c.bytes_deallocated)
 }
 
+/// The heap `parse` leaves held by what it returns, and its allocation count.
+fn held_by<T>(parse: impl FnOnce() -> T) -> (usize, usize) {
+    let region = Region::new(GLOBAL);
+    let parsed = parse();
+    let bytes = held(&region);
+    let allocations = region.change().allocations;
+    drop(parsed);
+    (bytes, allocations)
+}
+
 /// One line: the median and largest held ÷ input ratios, the held total ÷ the set's size, and
-/// the allocation count, of `parse` over every document of `set`.
-fn measure<T>(set: &cda_sets::Set, label: &str, parse: impl Fn(&[u8]) -> T) {
+/// the allocation count, of `measure` (see [`held_by`]) over every document of `set`.
+fn report(set: &cda_sets::Set, label: &str, measure: impl Fn(&[u8]) -> (usize, usize)) {
     let mut ratios = Vec::with_capacity(set.docs.len());
     let (mut held_total, mut allocations) = (0usize, 0usize);
     for doc in &set.docs {
-        let region = Region::new(GLOBAL);
-        let parsed = parse(doc);
-        let bytes = held(&region);
-        allocations += region.change().allocations;
-        drop(parsed);
+        let (bytes, count) = measure(doc);
+        allocations += count;
         held_total += bytes;
         ratios.push(bytes as f64 / doc.len() as f64);
     }
@@ -55,11 +62,11 @@ fn measure<T>(set: &cda_sets::Set, label: &str, parse: impl Fn(&[u8]) -> T) {
 fn main() {
     println!("set         parse  median   max      total    allocations");
     for set in cda_sets::sets() {
-        measure(&set, "flat", |d| {
-            segur_cda::flat::parse(d).expect("the set parses")
+        report(&set, "flat", |d| {
+            held_by(|| segur_cda::flat::parse(d).expect("the set parses"))
         });
-        measure(&set, "typed", |d| {
-            segur_cda::parse(d).expect("the set parses")
+        report(&set, "typed", |d| {
+            held_by(|| segur_cda::parse(d).expect("the set parses"))
         });
     }
 }

@@ -2,6 +2,9 @@
 
 use std::path::PathBuf;
 
+use segur_cda::flat::{self, Element};
+use segur_cda::{Body, Section};
+
 fn corpus_dir() -> PathBuf {
     PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -58,7 +61,7 @@ fn every_example_parses_with_its_header() {
                 valid_ins += 1;
             }
         }
-        if let Some(segur_cda::Body::NonXml(b)) = &doc.body {
+        if let Some(Body::NonXml(b)) = &doc.body {
             // the payload is a span of the input, not a copy
             assert!(
                 matches!(b.text.content, std::borrow::Cow::Borrowed(_)),
@@ -166,4 +169,108 @@ fn n3_base64_values_are_not_copied() {
         }
     }
     assert!(payloads >= 5, "only {payloads} base64 values in the corpus");
+}
+
+fn ids(e: Element<'_>, name: &str) -> Vec<(Option<String>, Option<String>)> {
+    e.children_named(name)
+        .map(|id| {
+            (
+                id.attribute("root").map(str::to_owned),
+                id.attribute("extension").map(str::to_owned),
+            )
+        })
+        .collect()
+}
+
+fn typed_ids(ids: &[segur_cda::Ii<'_>]) -> Vec<(Option<String>, Option<String>)> {
+    ids.iter()
+        .map(|i| {
+            (
+                i.root.as_deref().map(str::to_owned),
+                i.extension.as_deref().map(str::to_owned),
+            )
+        })
+        .collect()
+}
+
+/// The flat sections of `parent` (a `structuredBody` or a `section`).
+fn flat_sections<'d>(parent: Element<'d>) -> Vec<Element<'d>> {
+    parent
+        .children_named("component")
+        .filter_map(|c| c.child("section"))
+        .collect()
+}
+
+/// Sections agree, recursively: templateIds, code, title, narrative, entry count.
+fn same_sections(name: &str, flat: &[Element<'_>], typed: &[Section<'_>]) {
+    assert_eq!(flat.len(), typed.len(), "{name}: section count");
+    for (f, t) in flat.iter().zip(typed) {
+        assert_eq!(ids(*f, "templateId"), typed_ids(&t.template_ids), "{name}");
+        assert_eq!(
+            f.child("code").and_then(|c| c.attribute("code")),
+            t.code.as_ref().and_then(|c| c.code.as_deref()),
+            "{name}"
+        );
+        assert_eq!(
+            f.child("title").map(|x| x.string().into_owned()),
+            t.title.as_deref().map(str::to_owned),
+            "{name}"
+        );
+        assert_eq!(
+            f.child("text").and_then(|x| x.inner_xml()),
+            t.text.as_ref().map(|n| &*n.raw),
+            "{name}"
+        );
+        assert_eq!(f.children_named("entry").count(), t.entries.len(), "{name}");
+        same_sections(name, &flat_sections(*f), &t.sections);
+    }
+}
+
+#[test]
+fn the_flat_parse_agrees_with_the_typed_tree() {
+    let (mut elements, mut input, mut held) = (0, 0, 0);
+    for path in corpus_files() {
+        let bytes = std::fs::read(&path).unwrap();
+        let name = path.display().to_string();
+        let typed = segur_cda::parse(&bytes).unwrap();
+        let doc = flat::parse(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let root = doc.root();
+        assert_eq!(
+            ids(root, "templateId"),
+            typed_ids(&typed.template_ids),
+            "{name}"
+        );
+        assert_eq!(ids(root, "id"), typed_ids(typed.id.as_slice()), "{name}");
+        let patient_ids: Vec<_> = root
+            .children_named("recordTarget")
+            .flat_map(|r| r.children_named("patientRole"))
+            .flat_map(|p| ids(p, "id"))
+            .collect();
+        let typed_patient: Vec<_> = typed.patient_ids().cloned().collect();
+        assert_eq!(patient_ids, typed_ids(&typed_patient), "{name}");
+        let body = root.child("component").and_then(|c| c.children().next());
+        match &typed.body {
+            Some(Body::Structured(typed_body)) => {
+                let b = body.filter(|b| b.is("structuredBody")).expect("N3");
+                same_sections(&name, &flat_sections(b), &typed_body.sections);
+            }
+            Some(Body::NonXml(n)) => {
+                let text = body
+                    .filter(|b| b.is("nonXMLBody"))
+                    .and_then(|b| b.child("text"))
+                    .expect("N1");
+                assert_eq!(text.text().unwrap_or(""), &*n.text.content, "{name}");
+            }
+            None => assert!(body.is_none(), "{name}"),
+        }
+        elements += doc.elements().len();
+        input += bytes.len();
+        held += doc.index_bytes();
+    }
+    assert!(elements > 10_000);
+    // the index is smaller than the documents (they hold base64 payloads: far smaller)
+    assert!(
+        held < input / 2,
+        "index {held} bytes for {input} bytes of input"
+    );
 }
