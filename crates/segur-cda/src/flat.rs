@@ -71,9 +71,12 @@ pub(crate) const TEXT_OWNED: u8 = 1;
 pub(crate) const TEXT_RAW: u8 = 2;
 /// `Node::flags`: the element has text.
 pub(crate) const HAS_TEXT: u8 = 4;
+/// `Node::flags`: the element's `representation` is `B64`: its text is base64, kept as a span
+/// of the source (line ends included) and searched by the decoder, as the typed parse does.
+pub(crate) const BASE64: u8 = 8;
 
-/// `Attr::value_len`: the value is an index into [`Document::strings`] (it was decoded).
-pub(crate) const VALUE_OWNED: u32 = 1 << 31;
+/// `Attr::flags`: the value is an index into [`Document::strings`] (it was decoded).
+pub(crate) const VALUE_OWNED: u8 = 1;
 
 /// One element (24 bytes).
 #[derive(Clone, Copy, Debug)]
@@ -101,13 +104,14 @@ pub(crate) struct Node {
 pub(crate) struct Attr {
     /// The offset of its local name in the source.
     pub(crate) name: u32,
-    /// Its normalised value: a span of the source or, with [`VALUE_OWNED`] set in
-    /// `value_len`, an index into [`Document::strings`].
+    /// Its normalised value: a span of the source or, with [`VALUE_OWNED`], an index into
+    /// [`Document::strings`] (in `value`).
     pub(crate) value: u32,
     pub(crate) value_len: u32,
     pub(crate) name_len: u16,
     /// Its namespace: an index into [`Document::namespaces`] ([`NO_NS`] when unprefixed).
     pub(crate) ns: u8,
+    pub(crate) flags: u8,
 }
 
 /// A namespace name: one of [`KNOWN_NS`], or a span of the source.
@@ -424,7 +428,7 @@ impl<'d> Attribute<'d> {
 
     /// The normalised value.
     pub fn value(&self) -> &'d str {
-        if self.a.value_len & VALUE_OWNED != 0 {
+        if self.a.flags & VALUE_OWNED != 0 {
             self.doc
                 .strings
                 .get(self.a.value as usize)

@@ -194,3 +194,45 @@ fn distinct_namespace_names_are_bounded() {
     // the typed parse has no such bound
     assert!(segur_cda::parse(doc(253).as_bytes()).is_ok());
 }
+
+#[test]
+fn names_longer_than_16_bits_are_refused_by_both_parses() {
+    let long = "n".repeat(70_000);
+    for doc in [
+        format!("<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><{long}/></ClinicalDocument>"),
+        format!("<ClinicalDocument xmlns=\"urn:hl7-org:v3\" {long}=\"1\"/>"),
+    ] {
+        let typed = segur_cda::parse(doc.as_bytes()).unwrap_err();
+        let flat = flat::parse(doc.as_bytes()).unwrap_err();
+        assert_eq!(
+            typed.kind,
+            ParseErrorKind::Malformed("name longer than 65535 bytes")
+        );
+        assert_eq!((flat.kind, flat.offset), (typed.kind, typed.offset));
+    }
+    let longest = "n".repeat(65_535);
+    let doc = format!("<ClinicalDocument xmlns=\"urn:hl7-org:v3\" {longest}=\"1\"/>");
+    let parsed = flat::parse(doc.as_bytes()).unwrap();
+    let attribute = parsed.root().attributes().next().unwrap();
+    assert_eq!(attribute.local_name().len(), 65_535);
+}
+
+#[test]
+fn any_base64_value_stays_a_span_as_in_the_typed_parse() {
+    // an observationMedia value: base64 with CRLF line ends, and a control character the
+    // typed parse leaves to the decoder
+    let doc = "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><component><structuredBody><component>\
+        <section><entry><observationMedia><value mediaType=\"image/png\" representation=\"B64\">\
+        iVBO\r\nRw0K\x01</value></observationMedia></entry></section></component>\
+        </structuredBody></component></ClinicalDocument>";
+    assert!(segur_cda::parse(doc.as_bytes()).is_ok());
+    let parsed = flat::parse(doc.as_bytes()).unwrap();
+    let value = parsed.elements().find(|e| e.is("value")).unwrap();
+    let text = value.text().unwrap();
+    assert_eq!(text, "iVBO\r\nRw0K\x01");
+    assert!(std::ptr::eq(text.as_ptr(), doc[doc.find("iVBO").unwrap()..].as_ptr()));
+    // without `representation="B64"`, text is decoded and searched
+    let plain = doc.replace(" representation=\"B64\"", "");
+    assert!(segur_cda::parse(plain.as_bytes()).is_err());
+    assert!(flat::parse(plain.as_bytes()).is_err());
+}

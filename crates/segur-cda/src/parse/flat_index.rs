@@ -3,10 +3,11 @@
 
 use std::borrow::Cow;
 
-use super::reader::{Item, Reader, Start, attr_value, split_at_prefix};
+use super::reader::{Item, Reader, Start};
 use crate::error::{Limit, ParseError, ParseErrorKind};
 use crate::flat::{
-    Attr, Document, HAS_TEXT, HL7, KNOWN_NS, NO_NS, Node, NsName, TEXT_OWNED, TEXT_RAW, VALUE_OWNED,
+    Attr, BASE64, Document, HAS_TEXT, HL7, KNOWN_NS, NO_NS, Node, NsName, TEXT_OWNED, TEXT_RAW,
+    VALUE_OWNED,
 };
 
 type Res<T> = Result<T, Box<ParseError>>;
@@ -41,6 +42,11 @@ fn offset(src: &str, part: &str) -> u32 {
 
 fn len32(s: &str) -> u32 {
     u32::try_from(s.len()).unwrap_or(u32::MAX)
+}
+
+/// The length of a name: the tokenizer refuses names longer than 16 bits hold.
+fn name_len(name: &str) -> u16 {
+    u16::try_from(name.len()).unwrap_or(u16::MAX)
 }
 
 struct Builder<'a> {
@@ -101,10 +107,7 @@ pub(super) fn build<'a>(
                 stack.push(at);
             }
             Item::Text(t) => {
-                let n = b.index.nodes[top];
-                // a base64 payload stays a span of the source, line ends included
-                let base64 =
-                    n.ns == HL7 && b.name(&n) == "text" && b.attr_is(top, "representation", "B64");
+                let base64 = b.index.nodes[top].flags & BASE64 != 0;
                 let text = r.text_content(t, base64)?;
                 b.add_text(top, text);
             }
@@ -129,67 +132,36 @@ impl<'a> Builder<'a> {
         u32::try_from(self.index.nodes.len()).unwrap_or(u32::MAX)
     }
 
-    /// Whether element `at` (the last one opened, or an ancestor of it) has the unprefixed
-    /// attribute `name` with value `value`.
-    fn attr_is(&self, at: usize, name: &str, value: &str) -> bool {
-        let from = self.index.nodes[at].attrs as usize;
-        let to = self
-            .index
-            .nodes
-            .get(at + 1)
-            .map_or(self.index.attrs.len(), |n| n.attrs as usize);
-        self.index.attrs[from..to].iter().any(|a| {
-            a.ns == NO_NS
-                && a.value_len & VALUE_OWNED == 0
-                && self
-                    .src
-                    .get(a.name as usize..a.name as usize + usize::from(a.name_len))
-                    == Some(name)
-                && self
-                    .src
-                    .get(a.value as usize..a.value as usize + a.value_len as usize)
-                    == Some(value)
-        })
-    }
-
     /// Records the element whose start tag was just read, with its attributes.
     fn open(&mut self, r: &Reader<'a>, s: Start<'a>) -> Res<usize> {
         let ns = match s.ns {
             None => NO_NS,
             Some(uri) => self.namespace(r, uri, s.offset)?,
         };
-        let name_len = u16::try_from(s.local.len()).map_err(|_| {
-            r.error(
-                ParseErrorKind::Malformed("name longer than 65535 bytes"),
-                s.offset,
-            )
-        })?;
         let attrs = u32::try_from(self.index.attrs.len()).unwrap_or(u32::MAX);
-        for a in r.raw_attrs() {
-            let (prefix, local) = split_at_prefix(a.name, a.prefix_len);
-            if a.name == "xmlns" || prefix == "xmlns" {
-                continue;
-            }
-            let ns = if a.prefix_len == 0 {
-                NO_NS
-            } else {
-                match r.resolve(prefix, false).map_err(|k| r.error(k, s.offset))? {
-                    None => NO_NS,
-                    Some(uri) => self.namespace(r, uri, s.offset)?,
-                }
+        let mut flags = 0;
+        r.for_each_attribute(s.offset, |ns, local, value| {
+            let ns = match ns {
+                None => NO_NS,
+                Some(uri) => self.namespace(r, uri, s.offset)?,
             };
-            let (value, value_len) = match attr_value(a).map_err(|k| r.error(k, s.offset))? {
-                Cow::Borrowed(v) => (offset(self.src, v), len32(v)),
-                Cow::Owned(v) => (self.own(v), VALUE_OWNED),
+            if ns == NO_NS && local == "representation" && value == "B64" {
+                flags |= BASE64;
+            }
+            let (value, value_len, value_flags) = match value {
+                Cow::Borrowed(v) => (offset(self.src, v), len32(v), 0),
+                Cow::Owned(v) => (self.own(v), 0, VALUE_OWNED),
             };
             self.index.attrs.push(Attr {
                 name: offset(self.src, local),
                 value,
                 value_len,
-                name_len: u16::try_from(local.len()).unwrap_or(u16::MAX),
+                name_len: name_len(local),
                 ns,
+                flags: value_flags,
             });
-        }
+            Ok(())
+        })?;
         let at = self.index.nodes.len();
         self.index.nodes.push(Node {
             name: offset(self.src, s.local),
@@ -197,9 +169,9 @@ impl<'a> Builder<'a> {
             end: 0,
             text: 0,
             text_len: 0,
-            name_len,
+            name_len: name_len(s.local),
             ns,
-            flags: 0,
+            flags,
         });
         Ok(at)
     }

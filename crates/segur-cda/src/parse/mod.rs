@@ -5,11 +5,11 @@ mod flat_index;
 mod reader;
 mod tokenizer;
 
-use crate::error::{Limit, ParseError, ParseErrorKind};
-use crate::model::Document;
 use std::borrow::Cow;
 
+use crate::error::{Limit, ParseError, ParseErrorKind};
 use crate::flat;
+use crate::model::Document;
 use reader::{Item, Reader, Start, is_blank};
 use tokenizer::{Token, Tokenizer};
 
@@ -124,36 +124,33 @@ pub(crate) fn parse_flat<'a>(
     limits: &Limits,
 ) -> Result<flat::Document<'a>, ParseError> {
     let src = decode_input(input, limits)?;
+    // the index holds offsets in 32 bits
     if u32::try_from(src.len()).is_err() {
-        return Err(ParseError {
-            kind: ParseErrorKind::LimitExceeded {
-                limit: Limit::InputSize,
-                max: u32::MAX as usize,
-            },
-            offset: 0,
-            line: 1,
-            column: 1,
-            path: String::new(),
-        });
+        return Err(input_too_large(u32::MAX as usize));
     }
     let index = parse_document(&src, limits, flat_index::build).map_err(|e| *e)?;
     Ok(index.over(src))
+}
+
+/// The error for an input larger than `max` bytes.
+fn input_too_large(max: usize) -> ParseError {
+    ParseError {
+        kind: ParseErrorKind::LimitExceeded {
+            limit: Limit::InputSize,
+            max,
+        },
+        offset: 0,
+        line: 1,
+        column: 1,
+        path: String::new(),
+    }
 }
 
 /// The input as text: borrowed when it is UTF-8 (a BOM skipped), transcoded when it is
 /// declared ISO-8859-1 or windows-1252.
 fn decode_input<'a>(input: &'a [u8], limits: &Limits) -> Result<Cow<'a, str>, ParseError> {
     if input.len() > limits.max_input_size {
-        return Err(ParseError {
-            kind: ParseErrorKind::LimitExceeded {
-                limit: Limit::InputSize,
-                max: limits.max_input_size,
-            },
-            offset: 0,
-            line: 1,
-            column: 1,
-            path: String::new(),
-        });
+        return Err(input_too_large(limits.max_input_size));
     }
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     match detect_encoding(input)? {

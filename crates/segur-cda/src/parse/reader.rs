@@ -141,9 +141,29 @@ impl<'a> Reader<'a> {
         self.read_item(true)
     }
 
-    /// The attributes of the current start tag, as written.
-    pub(crate) fn raw_attrs(&self) -> &[RawAttr<'a>] {
-        &self.attrs
+    /// Calls `f` with each attribute of the current start tag (at `offset`), namespace
+    /// declarations left out: its namespace (resolved; `None` when unprefixed), its local name
+    /// and its normalised value.
+    #[inline]
+    pub(crate) fn for_each_attribute(
+        &self,
+        offset: usize,
+        mut f: impl FnMut(Option<&'a str>, &'a str, Cow<'a, str>) -> Result<(), Box<ParseError>>,
+    ) -> Result<(), Box<ParseError>> {
+        for a in &self.attrs {
+            let (prefix, local) = split_at_prefix(a.name, a.prefix_len);
+            if a.name == "xmlns" || prefix == "xmlns" {
+                continue;
+            }
+            let ns = if a.prefix_len == 0 {
+                None
+            } else {
+                self.resolve(prefix, false)
+                    .map_err(|k| self.error(k, offset))?
+            };
+            f(ns, local, attr_value(a).map_err(|k| self.error(k, offset))?)?;
+        }
+        Ok(())
     }
 
     /// The next item inside the current element (or in the prolog/epilog when none is open).
@@ -650,26 +670,19 @@ impl<'a> Reader<'a> {
             xsi_type,
             children: Vec::new(),
         };
-        for a in &self.attrs {
-            let (prefix, local) = split_at_prefix(a.name, a.prefix_len);
-            if a.name == "xmlns" || prefix == "xmlns" {
-                continue;
+        self.for_each_attribute(start.offset, |ns, local, value| {
+            // `xsi:type` is not repeated in the attributes
+            if ns != Some(XSI_NS) || local != "type" {
+                e.attributes.push(Attribute {
+                    name: QName {
+                        namespace: ns.map(Cow::Borrowed),
+                        local: Cow::Borrowed(local),
+                    },
+                    value,
+                });
             }
-            let ns = self
-                .resolve(prefix, false)
-                .map_err(|k| self.error(k, start.offset))?;
-            if ns == Some(XSI_NS) && local == "type" {
-                continue;
-            }
-            let value = attr_value(a).map_err(|k| self.error(k, start.offset))?;
-            e.attributes.push(Attribute {
-                name: QName {
-                    namespace: ns.map(Cow::Borrowed),
-                    local: Cow::Borrowed(local),
-                },
-                value,
-            });
-        }
+            Ok(())
+        })?;
         Ok(e)
     }
 }
@@ -682,7 +695,7 @@ pub(crate) fn is_blank(s: &str) -> bool {
 
 /// The normalised value of an attribute: borrowed when plain.
 #[inline]
-pub(crate) fn attr_value<'a>(a: &RawAttr<'a>) -> Result<Cow<'a, str>, ParseErrorKind> {
+fn attr_value<'a>(a: &RawAttr<'a>) -> Result<Cow<'a, str>, ParseErrorKind> {
     if a.plain {
         Ok(Cow::Borrowed(a.value))
     } else {
@@ -693,7 +706,7 @@ pub(crate) fn attr_value<'a>(a: &RawAttr<'a>) -> Result<Cow<'a, str>, ParseError
 /// Splits a name whose prefix is `prefix_len` bytes long (as the tokenizer measured it) into
 /// (prefix, local name); (`""`, name) without prefix.
 #[inline]
-pub(crate) fn split_at_prefix(name: &str, prefix_len: usize) -> (&str, &str) {
+fn split_at_prefix(name: &str, prefix_len: usize) -> (&str, &str) {
     if prefix_len == 0 {
         return ("", name);
     }

@@ -118,6 +118,10 @@ fn name_char(bytes: &[u8], at: usize) -> Option<(usize, bool)> {
     (start || other).then_some((len, start))
 }
 
+/// The longest name accepted, in bytes (the flat index holds name lengths in 16 bits; real
+/// names are a few dozen bytes).
+const MAX_NAME_LEN: usize = u16::MAX as usize;
+
 /// Scans a (possibly prefixed) name starting at `p`; returns its end and the length of its
 /// prefix (0 without prefix). Checks it is non-empty, holds only name characters, starts with
 /// a name start character (not a digit, `-`, `.`, `:` or their non-ASCII peers), and has at
@@ -183,6 +187,9 @@ fn name_end<const HIGH_BYTES: bool>(
 ) -> Result<(usize, usize), &'static str> {
     if end == start {
         return Err("empty name");
+    }
+    if end - start > MAX_NAME_LEN {
+        return Err("name longer than 65535 bytes");
     }
     // the name, and the local part of a prefixed name, start with a name start character
     let bad_start = |at: usize| match bytes[at] {
