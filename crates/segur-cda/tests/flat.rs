@@ -230,7 +230,10 @@ fn any_base64_value_stays_a_span_as_in_the_typed_parse() {
     let value = parsed.elements().find(|e| e.is("value")).unwrap();
     let text = value.text().unwrap();
     assert_eq!(text, "iVBO\r\nRw0K\x01");
-    assert!(std::ptr::eq(text.as_ptr(), doc[doc.find("iVBO").unwrap()..].as_ptr()));
+    assert!(std::ptr::eq(
+        text.as_ptr(),
+        doc[doc.find("iVBO").unwrap()..].as_ptr()
+    ));
     // without `representation="B64"`, text is decoded and searched
     let plain = doc.replace(" representation=\"B64\"", "");
     assert!(segur_cda::parse(plain.as_bytes()).is_err());

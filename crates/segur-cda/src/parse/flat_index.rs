@@ -145,7 +145,7 @@ impl<'a> Builder<'a> {
                 None => NO_NS,
                 Some(uri) => self.namespace(r, uri, s.offset)?,
             };
-            if ns == NO_NS && local == "representation" && value == "B64" {
+            if ns == NO_NS && value == "B64" && local == "representation" {
                 flags |= BASE64;
             }
             let (value, value_len, value_flags) = match value {

@@ -152,7 +152,9 @@ impl<'a> Reader<'a> {
     ) -> Result<(), Box<ParseError>> {
         for a in &self.attrs {
             let (prefix, local) = split_at_prefix(a.name, a.prefix_len);
-            if a.name == "xmlns" || prefix == "xmlns" {
+            // a first-byte test spares most names the comparisons
+            if a.name.as_bytes().first() == Some(&b'x') && (a.name == "xmlns" || prefix == "xmlns")
+            {
                 continue;
             }
             let ns = if a.prefix_len == 0 {
