@@ -69,6 +69,10 @@ pub struct ImapConfig {
     pub timeout: Duration,
     /// The largest message fetched; larger literals are an error.
     pub max_message_size: usize,
+    /// The most messages one [`fetch`] returns: the lowest UIDs found; fetch again (after the
+    /// last UID returned, or once they are marked seen) for the rest. With
+    /// `max_message_size`, it bounds the memory a fetch takes, whatever the server answers.
+    pub max_messages: usize,
 }
 
 /// Which messages to fetch.
@@ -256,13 +260,16 @@ fn literal_size(line: &str) -> Option<usize> {
     inner[open + 1..].trim_end_matches('+').parse().ok()
 }
 
-/// `* SEARCH 3 5 7` → [3, 5, 7].
+/// `* SEARCH 7 3 5 3` → [3, 5, 7]: sorted, each UID once.
 fn search_uids(lines: &[Line]) -> Vec<u32> {
-    lines
+    let mut uids: Vec<u32> = lines
         .iter()
         .filter_map(|l| l.text.strip_prefix("* SEARCH"))
         .flat_map(|rest| rest.split_whitespace().filter_map(|n| n.parse().ok()))
-        .collect()
+        .collect();
+    uids.sort_unstable();
+    uids.dedup();
+    uids
 }
 
 /// The UID of a `* n FETCH (UID 42 BODY[] {..})` line.
@@ -304,6 +311,7 @@ fn run<S: Read + Write>(
         // `n:*` always matches the last message, even when its UID is lower than n
         uids.retain(|u| *u > last);
     }
+    uids.truncate(config.max_messages);
     let mut out = Vec::new();
     for uid in uids {
         let lines = session.command(
@@ -391,7 +399,7 @@ mod tests {
         assert_eq!(literal_size("* OK done"), None);
         assert_eq!(literal_size("{x}"), None);
         let lines = vec![Line {
-            text: "* SEARCH 3 5 x 7".into(),
+            text: "* SEARCH 7 3 5 x 7 3".into(),
             literals: vec![],
         }];
         assert_eq!(search_uids(&lines), [3, 5, 7]);
@@ -431,6 +439,7 @@ mod tests {
             mailbox: "INBOX".into(),
             timeout: Duration::from_secs(1),
             max_message_size: max,
+            max_messages: 2,
         }
     }
 
@@ -474,6 +483,26 @@ mod tests {
         assert!(sent.contains("a4 UID SEARCH UID 4:*\r\n"), "{sent}");
         assert!(sent.contains("a5 UID FETCH 4 (UID BODY.PEEK[])\r\n"));
         assert!(sent.ends_with("a7 LOGOUT\r\n"));
+    }
+
+    #[test]
+    fn a_fetch_takes_at_most_max_messages_each_once() {
+        // a server repeating a UID, or finding more messages than asked for: the lowest
+        // distinct UIDs, up to `max_messages` (2 here), are fetched once each
+        let server = "a2 OK\r\na3 OK\r\n* SEARCH 9 4 4 4 7\r\na4 OK\r\n\
+                      * 1 FETCH (UID 4 BODY[] {1}\r\na)\r\na5 OK\r\n\
+                      * 2 FETCH (UID 7 BODY[] {1}\r\nb)\r\na6 OK\r\na7 OK bye\r\n";
+        let mut s = session(server);
+        let got = run(
+            &mut s,
+            &config(ImapAuth::External, 100),
+            Selection::Unseen,
+            false,
+        )
+        .unwrap();
+        assert_eq!(got.iter().map(|m| m.uid).collect::<Vec<_>>(), [4, 7]);
+        let sent = String::from_utf8(s.stream.into_inner().sent).unwrap();
+        assert_eq!(sent.matches("UID FETCH").count(), 2, "{sent}");
     }
 
     #[test]

@@ -30,6 +30,7 @@ fn config(port: u16, pki: &Pki, auth: ImapAuth, client_cert: bool) -> ImapConfig
         mailbox: "INBOX".into(),
         timeout: Duration::from_secs(20),
         max_message_size: 1 << 20,
+        max_messages: 100,
     }
 }
 
