@@ -202,7 +202,7 @@ impl Canonicalization {
             inherited_xml_attrs
         };
         writer.element(apex, &inherited, true, out);
-        if writer.exceeded {
+        if writer.exceeded || out.len() > limit {
             return Err(Error::LimitExceeded {
                 limit: "canonical form size",
                 maximum: limit,

@@ -94,6 +94,12 @@ impl<'a> AnyValue<'a> {
     }
 }
 
+/// `s` without leading and trailing XML whitespace (an attribute value may carry it; other
+/// Unicode spaces are content).
+fn xml_trim(s: &str) -> &str {
+    s.trim_matches([' ', '\t', '\n', '\r'])
+}
+
 /// A value held in attributes only: PQ (`value`, `unit`), BL, INT, REAL or TS (`value`); or
 /// any of them with a `nullFlavor`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -134,7 +140,8 @@ impl<'a> Scalar<'a> {
     }
 
     /// The value of a PQ, REAL or INT as a number; `None` for the other types, without a
-    /// value, or when the value is not an XML Schema decimal (`4.89`, `-1`, `.5`; no exponent).
+    /// value, or when the value is not an XML Schema decimal (`4.89`, `-1`, `.5`; no exponent)
+    /// or is too large for an `f64`.
     pub fn as_f64(&self) -> Option<f64> {
         if !matches!(
             self.data_type,
@@ -142,7 +149,7 @@ impl<'a> Scalar<'a> {
         ) {
             return None;
         }
-        let v = self.value.as_deref()?.trim();
+        let v = xml_trim(self.value.as_deref()?);
         let digits = v.strip_prefix(['+', '-']).unwrap_or(v);
         let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
         let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
@@ -154,12 +161,12 @@ impl<'a> Scalar<'a> {
         {
             return None;
         }
-        v.parse().ok()
+        v.parse().ok().filter(|f: &f64| f.is_finite())
     }
 
     /// The value of a BL (`true` or `false`); `None` for the other types or without a value.
     pub fn as_bool(&self) -> Option<bool> {
-        match (self.data_type, self.value.as_deref()?.trim()) {
+        match (self.data_type, xml_trim(self.value.as_deref()?)) {
             (ScalarType::Bl, "true") => Some(true),
             (ScalarType::Bl, "false") => Some(false),
             _ => None,
@@ -301,6 +308,9 @@ mod tests {
         }
         assert_eq!(n(ScalarType::Int, "1.5"), None);
         assert_eq!(n(ScalarType::Bl, "1"), None);
+        // too large for an f64; XML whitespace only is trimmed
+        assert_eq!(Scalar::new(ScalarType::Pq, "9".repeat(400)).as_f64(), None);
+        assert_eq!(n(ScalarType::Pq, "\u{a0}1"), None);
         let mut nf = Scalar::new(ScalarType::Pq, "");
         nf.value = None;
         assert_eq!(nf.as_f64(), None);
