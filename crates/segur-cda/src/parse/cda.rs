@@ -143,8 +143,9 @@ fn ii<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Ii<'a>> {
     Ok(id)
 }
 
-fn code_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, c: &mut Code<'a>) -> Res<()> {
-    r.fill_attrs(s.offset, c, |c, name| match name {
+/// The field of a [`Code`] an attribute fills (see [`CODED_ATTRIBUTES`]).
+fn code_slot<'t, 'a>(c: &'t mut Code<'a>, name: &str) -> Option<&'t mut Option<Cow<'a, str>>> {
+    match name {
         "code" => Some(&mut c.code),
         "codeSystem" => Some(&mut c.code_system),
         "codeSystemName" => Some(&mut c.code_system_name),
@@ -152,7 +153,11 @@ fn code_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, c: &mut Code<'a>) -> Res<()> 
         "displayName" => Some(&mut c.display_name),
         "nullFlavor" => Some(&mut c.null_flavor),
         _ => None,
-    })?;
+    }
+}
+
+fn code_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, c: &mut Code<'a>) -> Res<()> {
+    r.fill_attrs(s.offset, c, code_slot)?;
     while let Some(e) = r.next_child()? {
         match (e.is_hl7(), e.local) {
             (true, "originalText") => {
@@ -1013,7 +1018,23 @@ fn relationship_into<'a>(
 
 #[cfg(test)]
 mod tests {
+    use super::{CODED_ATTRIBUTES, Code, Scalar, code_slot, scalar_slot};
     use crate::model::{AnyValue, CodedType, ScalarType};
+
+    #[test]
+    fn typed_values_keep_every_attribute_they_accept() {
+        // a value is typed only when all its attributes are listed: each listed one must have
+        // a field, or the typed form would drop it
+        for name in CODED_ATTRIBUTES {
+            assert!(code_slot(&mut Code::default(), name).is_some(), "{name}");
+        }
+        for &t in ScalarType::ALL {
+            for name in t.attributes() {
+                let mut v = Scalar::new(t, "");
+                assert!(scalar_slot(&mut v, name).is_some(), "{t:?} {name}");
+            }
+        }
+    }
 
     /// The values of the one observation of a document whose body is `values`.
     fn values_of(values: &str) -> crate::List<AnyValue<'static>> {
