@@ -418,7 +418,12 @@ pub(crate) fn c14n_with_prefixes(
                     },
                 )
                 .unwrap_or("");
-            prefixes.extend(list.split_ascii_whitespace().map(str::to_owned));
+            // one past the bound is enough to refuse the list
+            prefixes.extend(
+                list.split_ascii_whitespace()
+                    .take(MAX_INCLUSIVE_PREFIXES + 1)
+                    .map(str::to_owned),
+            );
             // each is looked at on every element canonicalised: a signature cannot make that
             // cost grow without bound (real lists name a handful)
             if prefixes.len() > MAX_INCLUSIVE_PREFIXES {

@@ -30,7 +30,7 @@ pub struct List<T>(Repr<T>);
 enum Repr<T> {
     /// No item, or one.
     Inline(Option<T>),
-    /// Two items or more (or none, once emptied).
+    /// Two items or more.
     Heap(Vec<T>),
 }
 
@@ -158,9 +158,14 @@ impl<T> Extend<T> for List<T> {
 
 impl<T> IntoIterator for List<T> {
     type Item = T;
-    type IntoIter = std::vec::IntoIter<T>;
+    /// The inline item, or the heap items: a list of one is not moved to the heap to be
+    /// iterated.
+    type IntoIter = std::iter::Chain<std::option::IntoIter<T>, std::vec::IntoIter<T>>;
     fn into_iter(self) -> Self::IntoIter {
-        self.into_vec().into_iter()
+        match self.0 {
+            Repr::Inline(item) => item.into_iter().chain(Vec::new()),
+            Repr::Heap(v) => None.into_iter().chain(v),
+        }
     }
 }
 
