@@ -117,8 +117,9 @@ pub(crate) struct Element {
     pub(crate) end: usize,
     /// Byte offset just after the start tag's `>`.
     start_tag_end: usize,
-    /// Namespace declarations made on this element.
-    declared: Vec<(String, String)>,
+    /// The prefixes this element declares (`""` for the default namespace); their URIs are in
+    /// `scope`.
+    declared: Vec<String>,
     scope: Scope,
 }
 
@@ -255,7 +256,7 @@ impl Element {
         // the innermost binding of each prefix, unless this element declares it itself
         // (a set: up to MAX_IN_SCOPE_BINDINGS of them, for every header block)
         let mut seen: std::collections::HashSet<&str> =
-            self.declared.iter().map(|(p, _)| p.as_str()).collect();
+            self.declared.iter().map(String::as_str).collect();
         let mut inherited: Vec<&(String, Rc<str>)> = Vec::new();
         for b in self.scope.iter() {
             if !seen.insert(&b.0) {
@@ -555,7 +556,8 @@ impl<'s> Builder<'s> {
             .map(|o| Rc::clone(&o.element.scope))
             .unwrap_or_default();
         let mut scope = parent_scope;
-        for binding in &declared {
+        let mut prefixes = Vec::with_capacity(declared.len());
+        for (prefix, uri) in declared {
             let len = scope.len + 1;
             if len > MAX_IN_SCOPE_BINDINGS {
                 return Err(Error::new(ErrorKind::LimitExceeded {
@@ -563,8 +565,9 @@ impl<'s> Builder<'s> {
                     limit: MAX_IN_SCOPE_BINDINGS,
                 }));
             }
+            prefixes.push(prefix.clone());
             scope = Rc::new(ScopeNode {
-                binding: Some((binding.0.clone(), Rc::from(binding.1.as_str()))),
+                binding: Some((prefix, Rc::from(uri))),
                 parent: Some(scope),
                 len,
             });
@@ -577,7 +580,7 @@ impl<'s> Builder<'s> {
             start: at,
             end: after,
             start_tag_end: after,
-            declared,
+            declared: prefixes,
             scope,
         };
         let name = start.name();
