@@ -101,7 +101,87 @@ fn check_flat(data: &[u8], typed: &Result<segur_cda::Document<'_>, segur_cda::Pa
                 })
                 .collect();
             assert_eq!(summary.template_ids, templates);
+            check_typed_reading(doc, model);
         }
+    }
+}
+
+/// The typed reading of a flat document agrees with the typed parse: the whole model, the
+/// header, and every field of the body views (sections, entries, statements, relationships).
+fn check_typed_reading(doc: &flat::Document<'_>, model: &segur_cda::Document<'_>) {
+    assert!(
+        doc.to_model() == *model,
+        "the flat document's model differs"
+    );
+    let mut header = model.clone();
+    header.body = None;
+    assert!(doc.header() == header, "the flat document's header differs");
+    match (doc.body(), &model.body) {
+        (Some(flat::Body::Structured(f)), Some(Body::Structured(t))) => {
+            same_sections(f.sections(), &t.sections);
+        }
+        (Some(flat::Body::NonXml(f)), Some(Body::NonXml(t))) => assert!(f == *t),
+        (None, None) => {}
+        _ => panic!("the bodies differ"),
+    }
+}
+
+fn same_sections<'d>(
+    flat: impl Iterator<Item = flat::Section<'d>>,
+    typed: &[segur_cda::Section<'_>],
+) {
+    let flat: Vec<_> = flat.collect();
+    assert_eq!(flat.len(), typed.len(), "section count");
+    for (f, t) in flat.iter().zip(typed) {
+        assert!(f.element().to_section() == *t, "a section differs");
+        assert!(f.template_ids().eq(t.template_ids.iter().cloned()));
+        assert!(f.id() == t.id && f.code() == t.code && f.title() == t.title);
+        assert!(f.text() == t.text && f.language_code() == t.language_code);
+        assert!(f.confidentiality_code() == t.confidentiality_code);
+        assert!(f.participations().eq(t.participations.iter().cloned()));
+        let entries: Vec<_> = f.entries().collect();
+        assert_eq!(entries.len(), t.entries.len(), "entry count");
+        for (fe, te) in entries.iter().zip(&t.entries) {
+            assert_eq!(fe.type_code(), te.type_code.as_deref());
+            same_statement(fe.statement(), te.statement.as_ref());
+        }
+        same_sections(f.sections(), &t.sections);
+    }
+}
+
+fn same_statement(
+    flat: Option<flat::Statement<'_>>,
+    typed: Option<&segur_cda::ClinicalStatement<'_>>,
+) {
+    let (Some(f), Some(t)) = (flat, typed) else {
+        assert_eq!(flat.is_some(), typed.is_some(), "a statement differs");
+        return;
+    };
+    assert!(f.element().to_statement() == *t, "a statement differs");
+    assert!(f.kind() == t.kind && f.class_code() == t.class_code.as_deref());
+    assert!(f.mood_code() == t.mood_code.as_deref() && f.id_attr() == t.id_attr.as_deref());
+    assert!(f.negation_ind() == t.negation_ind.as_deref());
+    assert!(f.template_ids().eq(t.template_ids.iter().cloned()));
+    assert!(f.ids().eq(t.ids.iter().cloned()));
+    assert!(f.code() == t.code && f.text() == t.text && f.status_code() == t.status_code);
+    assert!(f.effective_times().eq(t.effective_times.iter().cloned()));
+    assert!(f.values().eq(t.values.iter().cloned()));
+    let mut tagged: Vec<_> = f.tagged_codes().collect();
+    tagged.sort_by_key(|c| c.tag);
+    assert!(tagged == t.tagged_codes);
+    assert!(f.participations().eq(t.participations.iter().cloned()));
+    let relationships: Vec<_> = f.relationships().collect();
+    assert_eq!(
+        relationships.len(),
+        t.relationships.len(),
+        "relationship count"
+    );
+    for (fr, tr) in relationships.iter().zip(&t.relationships) {
+        assert!(fr.type_code() == tr.type_code.as_deref());
+        assert!(fr.inversion_ind() == tr.inversion_ind.as_deref());
+        assert!(fr.context_conduction_ind() == tr.context_conduction_ind.as_deref());
+        assert!(fr.negation_ind() == tr.negation_ind.as_deref());
+        same_statement(fr.statement(), tr.statement.as_ref());
     }
 }
 

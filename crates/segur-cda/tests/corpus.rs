@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use segur_cda::flat::{self, Element};
-use segur_cda::{Body, Section};
+use segur_cda::flat;
+use segur_cda::{Body, ClinicalStatement, Section};
 
 fn corpus_dir() -> PathBuf {
     PathBuf::from(concat!(
@@ -171,59 +171,90 @@ fn n3_base64_values_are_not_copied() {
     assert!(payloads >= 5, "only {payloads} base64 values in the corpus");
 }
 
-fn ids(e: Element<'_>, name: &str) -> Vec<(Option<String>, Option<String>)> {
-    e.children_named(name)
-        .map(|id| {
-            (
-                id.attribute("root").map(str::to_owned),
-                id.attribute("extension").map(str::to_owned),
-            )
-        })
-        .collect()
-}
-
-fn typed_ids(ids: &[segur_cda::Ii<'_>]) -> Vec<(Option<String>, Option<String>)> {
-    ids.iter()
-        .map(|i| {
-            (
-                i.root.as_deref().map(str::to_owned),
-                i.extension.as_deref().map(str::to_owned),
-            )
-        })
-        .collect()
-}
-
-/// The flat sections of `parent` (a `structuredBody` or a `section`).
-fn flat_sections<'d>(parent: Element<'d>) -> Vec<Element<'d>> {
-    parent
-        .children_named("component")
-        .filter_map(|c| c.child("section"))
-        .collect()
-}
-
-/// Sections agree, recursively: templateIds, code, title, narrative, entry count.
-fn same_sections(name: &str, flat: &[Element<'_>], typed: &[Section<'_>]) {
+/// Sections read through the flat views agree with the typed tree, recursively, field by field.
+fn same_sections<'d>(
+    name: &str,
+    flat: impl Iterator<Item = flat::Section<'d>>,
+    typed: &[Section<'_>],
+) {
+    let flat: Vec<_> = flat.collect();
     assert_eq!(flat.len(), typed.len(), "{name}: section count");
     for (f, t) in flat.iter().zip(typed) {
-        assert_eq!(ids(*f, "templateId"), typed_ids(&t.template_ids), "{name}");
+        assert_eq!(f.id_attr(), t.id_attr.as_deref(), "{name}");
         assert_eq!(
-            f.child("code").and_then(|c| c.attribute("code")),
-            t.code.as_ref().and_then(|c| c.code.as_deref()),
+            f.template_ids().collect::<Vec<_>>(),
+            t.template_ids,
             "{name}"
         );
+        assert_eq!(f.id(), t.id, "{name}");
+        assert_eq!(f.code(), t.code, "{name}");
+        assert_eq!(f.title(), t.title, "{name}");
+        assert_eq!(f.text(), t.text, "{name}");
+        assert_eq!(f.confidentiality_code(), t.confidentiality_code, "{name}");
+        assert_eq!(f.language_code(), t.language_code, "{name}");
         assert_eq!(
-            f.child("title").map(|x| x.string().into_owned()),
-            t.title.as_deref().map(str::to_owned),
+            f.participations().collect::<Vec<_>>(),
+            t.participations,
             "{name}"
         );
-        assert_eq!(
-            f.child("text").and_then(|x| x.inner_xml()),
-            t.text.as_ref().map(|n| &*n.raw),
-            "{name}"
-        );
-        assert_eq!(f.children_named("entry").count(), t.entries.len(), "{name}");
-        same_sections(name, &flat_sections(*f), &t.sections);
+        let entries: Vec<_> = f.entries().collect();
+        assert_eq!(entries.len(), t.entries.len(), "{name}: entry count");
+        for (fe, te) in entries.iter().zip(&t.entries) {
+            assert_eq!(fe.type_code(), te.type_code.as_deref(), "{name}");
+            same_statement(name, fe.statement(), te.statement.as_ref());
+        }
+        same_sections(name, f.sections(), &t.sections);
     }
+}
+
+/// A statement read through the flat views agrees with the typed tree, recursively.
+fn same_statement(
+    name: &str,
+    flat: Option<flat::Statement<'_>>,
+    typed: Option<&ClinicalStatement<'_>>,
+) {
+    let (Some(f), Some(t)) = (flat, typed) else {
+        assert_eq!(flat.is_some(), typed.is_some(), "{name}: statement");
+        return;
+    };
+    assert_eq!(f.kind(), t.kind, "{name}");
+    assert_eq!(f.class_code(), t.class_code.as_deref(), "{name}");
+    assert_eq!(f.mood_code(), t.mood_code.as_deref(), "{name}");
+    assert_eq!(f.negation_ind(), t.negation_ind.as_deref(), "{name}");
+    assert_eq!(f.id_attr(), t.id_attr.as_deref(), "{name}");
+    assert_eq!(
+        f.template_ids().collect::<Vec<_>>(),
+        t.template_ids,
+        "{name}"
+    );
+    assert!(f.ids().eq(t.ids.iter().cloned()), "{name}");
+    assert_eq!(f.code(), t.code, "{name}");
+    assert_eq!(f.text(), t.text, "{name}");
+    assert_eq!(f.status_code(), t.status_code, "{name}");
+    assert!(
+        f.effective_times().eq(t.effective_times.iter().cloned()),
+        "{name}"
+    );
+    assert!(f.values().eq(t.values.iter().cloned()), "{name}");
+    let mut tagged: Vec<_> = f.tagged_codes().collect();
+    // the typed tree keeps them in schema order
+    tagged.sort_by_key(|c| c.tag);
+    assert_eq!(tagged, t.tagged_codes, "{name}");
+    assert_eq!(
+        f.participations().collect::<Vec<_>>(),
+        t.participations,
+        "{name}"
+    );
+    let relationships: Vec<_> = f.relationships().collect();
+    assert_eq!(relationships.len(), t.relationships.len(), "{name}");
+    for (fr, tr) in relationships.iter().zip(&t.relationships) {
+        assert_eq!(fr.element().local_name(), tr.tag, "{name}");
+        assert_eq!(fr.type_code(), tr.type_code.as_deref(), "{name}");
+        assert_eq!(fr.inversion_ind(), tr.inversion_ind.as_deref(), "{name}");
+        assert_eq!(fr.negation_ind(), tr.negation_ind.as_deref(), "{name}");
+        same_statement(name, fr.statement(), tr.statement.as_ref());
+    }
+    assert_eq!(f.element().to_statement(), *t, "{name}");
 }
 
 #[test]
@@ -234,34 +265,23 @@ fn the_flat_parse_agrees_with_the_typed_tree() {
         let name = path.display().to_string();
         let typed = segur_cda::parse(&bytes).unwrap();
         let doc = flat::parse(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let root = doc.root();
-        assert_eq!(
-            ids(root, "templateId"),
-            typed_ids(&typed.template_ids),
-            "{name}"
+        assert!(
+            doc.to_model() == typed,
+            "{name}: the flat document's model differs"
         );
-        assert_eq!(ids(root, "id"), typed_ids(typed.id.as_slice()), "{name}");
-        let patient_ids: Vec<_> = root
-            .children_named("recordTarget")
-            .flat_map(|r| r.children_named("patientRole"))
-            .flat_map(|p| ids(p, "id"))
-            .collect();
-        let typed_patient: Vec<_> = typed.patient_ids().cloned().collect();
-        assert_eq!(patient_ids, typed_ids(&typed_patient), "{name}");
-        let body = root.child("component").and_then(|c| c.children().next());
-        match &typed.body {
-            Some(Body::Structured(typed_body)) => {
-                let b = body.filter(|b| b.is("structuredBody")).expect("N3");
-                same_sections(&name, &flat_sections(b), &typed_body.sections);
+        let mut header = typed.clone();
+        header.body = None;
+        assert!(
+            doc.header() == header,
+            "{name}: the flat document's header differs"
+        );
+        match (&typed.body, doc.body()) {
+            (Some(Body::Structured(t)), Some(flat::Body::Structured(f))) => {
+                same_sections(&name, f.sections(), &t.sections);
             }
-            Some(Body::NonXml(n)) => {
-                let text = body
-                    .filter(|b| b.is("nonXMLBody"))
-                    .and_then(|b| b.child("text"))
-                    .expect("N1");
-                assert_eq!(text.text().unwrap_or(""), &*n.text.content, "{name}");
-            }
-            None => assert!(body.is_none(), "{name}"),
+            (Some(Body::NonXml(t)), Some(flat::Body::NonXml(f))) => assert_eq!(&f, t, "{name}"),
+            (None, None) => {}
+            _ => panic!("{name}: the bodies differ"),
         }
         elements += doc.elements().len();
         input += bytes.len();

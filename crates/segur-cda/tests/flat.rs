@@ -101,7 +101,12 @@ fn reads_wrapped_and_transcoded_documents() {
         <xsl:template match=\"/\"/><ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>T</title>\
         </ClinicalDocument><xsl:template match=\"x\"/></xsl:stylesheet>";
     let doc = flat::parse(wrapped.as_bytes()).unwrap();
-    assert_eq!(doc.wrapper(), Some("stylesheet"));
+    let wrapper = doc.wrapper().expect("a wrapper");
+    assert_eq!(wrapper.local, "stylesheet");
+    assert_eq!(
+        wrapper.namespace.as_deref(),
+        Some("http://www.w3.org/1999/XSL/Transform")
+    );
     assert_eq!(doc.root().child("title").and_then(|t| t.text()), Some("T"));
     assert_eq!(doc.elements().len(), 2);
 

@@ -2,8 +2,8 @@
 
 use std::borrow::Cow;
 
-use super::reader::{Item, Reader, Start, TextItem, is_blank};
-use crate::error::ParseError;
+use super::cursor::{Cursor, Res};
+use super::reader::{Item, Start, TextItem, is_blank};
 use crate::model::{
     Addr, AddrPart, AnyValue, Body, CODED_ATTRIBUTES, ClinicalStatement, Code, CodeTag, CodedType,
     ComponentOf, Consent, Device, Document, Ed, Element, Entry, HL7_NS, HealthCareFacility, Ii,
@@ -18,12 +18,9 @@ use crate::write::{
     statement_extension_rank,
 };
 
-/// Errors are boxed inside the parser: every `Result` on the hot path stays small.
-type Res<T> = Result<T, Box<ParseError>>;
-
 /// Reads the `ClinicalDocument` element `s`, held by the root `wrapper` if it is not the root.
-pub(super) fn document<'a>(
-    r: &mut Reader<'a>,
+pub(super) fn document<'a, R: Cursor<'a>>(
+    r: &mut R,
     s: Start<'a>,
     wrapper: Option<Start<'a>>,
 ) -> Res<Document<'a>> {
@@ -31,13 +28,14 @@ pub(super) fn document<'a>(
         namespace: w.ns.map(Cow::Borrowed),
         local: Cow::Borrowed(w.local),
     });
-    clinical_document(r, s, wrapper)
+    clinical_document(r, s, wrapper, true)
 }
 
-fn clinical_document<'a>(
-    r: &mut Reader<'a>,
+pub(crate) fn clinical_document<'a, R: Cursor<'a>>(
+    r: &mut R,
     s: Start<'a>,
     wrapper: Option<QName<'a>>,
+    with_body: bool,
 ) -> Res<Document<'a>> {
     let mut d = Document {
         wrapper,
@@ -107,6 +105,7 @@ fn clinical_document<'a>(
             "component" => {
                 while let Some(e) = r.next_child()? {
                     match (e.is_hl7(), e.local) {
+                        (true, "nonXMLBody" | "structuredBody") if !with_body => r.skip()?,
                         (true, "nonXMLBody") => d.body = Some(Body::NonXml(non_xml_body(r, e)?)),
                         (true, "structuredBody") => {
                             d.body = Some(Body::Structured(structured_body(r, e)?));
@@ -123,13 +122,13 @@ fn clinical_document<'a>(
 }
 
 /// `@value` of an element without meaningful children (`versionNumber`).
-fn value_attr<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Option<Cow<'a, str>>> {
+fn value_attr<'a, R: Cursor<'a>>(r: &mut R, s: Start<'a>) -> Res<Option<Cow<'a, str>>> {
     let v = r.attr("value", s.offset)?;
     r.skip()?;
     Ok(v)
 }
 
-fn ii<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Ii<'a>> {
+pub(crate) fn ii<'a, R: Cursor<'a>>(r: &mut R, s: Start<'a>) -> Res<Ii<'a>> {
     let mut id = Ii::default();
     r.fill_attrs(s.offset, &mut id, |id, name| match name {
         "root" => Some(&mut id.root),
@@ -156,7 +155,7 @@ fn code_slot<'t, 'a>(c: &'t mut Code<'a>, name: &str) -> Option<&'t mut Option<C
     }
 }
 
-fn code_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, c: &mut Code<'a>) -> Res<()> {
+pub(crate) fn code_fill<'a, R: Cursor<'a>>(r: &mut R, s: Start<'a>, c: &mut Code<'a>) -> Res<()> {
     r.fill_attrs(s.offset, c, code_slot)?;
     while let Some(e) = r.next_child()? {
         match (e.is_hl7(), e.local) {
@@ -175,7 +174,7 @@ fn code_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, c: &mut Code<'a>) -> Res<()> 
 
 /// A statement's `value`: typed when its `xsi:type` is a typed data type and it holds nothing
 /// the typed form would drop, kept whole otherwise.
-fn any_value<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<AnyValue<'a>> {
+pub(crate) fn any_value<'a, R: Cursor<'a>>(r: &mut R, s: Start<'a>) -> Res<AnyValue<'a>> {
     if let Some(t) = r.xsi_type(s.offset)?
         && t.namespace.as_deref() == Some(HL7_NS)
     {
@@ -227,7 +226,7 @@ fn scalar_slot<'t, 'a>(v: &'t mut Scalar<'a>, name: &str) -> Option<&'t mut Opti
     }
 }
 
-fn qualifier_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, q: &mut Qualifier<'a>) -> Res<()> {
+fn qualifier_fill<'a, R: Cursor<'a>>(r: &mut R, s: Start<'a>, q: &mut Qualifier<'a>) -> Res<()> {
     q.inverted = r.attr("inverted", s.offset)?;
     while let Some(e) = r.next_child()? {
         match (e.is_hl7(), e.local) {
@@ -239,7 +238,7 @@ fn qualifier_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, q: &mut Qualifier<'a>) -
     Ok(())
 }
 
-fn ed_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, e: &mut Ed<'a>) -> Res<()> {
+pub(crate) fn ed_fill<'a, R: Cursor<'a>>(r: &mut R, s: Start<'a>, e: &mut Ed<'a>) -> Res<()> {
     r.fill_attrs(s.offset, e, |e, name| match name {
         "mediaType" => Some(&mut e.media_type),
         "representation" => Some(&mut e.representation),
@@ -274,7 +273,7 @@ fn ed_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, e: &mut Ed<'a>) -> Res<()> {
     Ok(())
 }
 
-fn time_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, t: &mut Time<'a>) -> Res<()> {
+pub(crate) fn time_fill<'a, R: Cursor<'a>>(r: &mut R, s: Start<'a>, t: &mut Time<'a>) -> Res<()> {
     let o = s.offset;
     t.xsi_type = r.xsi_type(o)?;
     r.fill_attrs(o, t, |t, name| match name {
@@ -293,7 +292,7 @@ fn time_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, t: &mut Time<'a>) -> Res<()> 
     Ok(())
 }
 
-fn name<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Name<'a>> {
+pub(crate) fn name<'a, R: Cursor<'a>>(r: &mut R, s: Start<'a>) -> Res<Name<'a>> {
     let mut n = Name {
         use_: r.attr("use", s.offset)?,
         null_flavor: r.attr("nullFlavor", s.offset)?,
@@ -348,7 +347,7 @@ fn name<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Name<'a>> {
 
 /// Adds text inside a name or an address to the text gathered since the last part: text on
 /// both sides of a comment or of a skipped child is one part, as it is once written back.
-fn add_text<'a>(r: &Reader<'a>, text: &mut Option<Cow<'a, str>>, t: TextItem<'a>) -> Res<()> {
+fn add_text<'a, R: Cursor<'a>>(r: &R, text: &mut Option<Cow<'a, str>>, t: TextItem<'a>) -> Res<()> {
     match text {
         // leading blanks are trimmed anyway
         None if is_blank(t.raw) => {}
@@ -370,7 +369,7 @@ fn trim_cow(t: Cow<'_, str>) -> Cow<'_, str> {
     }
 }
 
-fn addr<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Addr<'a>> {
+pub(crate) fn addr<'a, R: Cursor<'a>>(r: &mut R, s: Start<'a>) -> Res<Addr<'a>> {
     let mut a = Addr {
         use_: r.attr("use", s.offset)?,
         null_flavor: r.attr("nullFlavor", s.offset)?,
@@ -403,7 +402,7 @@ fn addr<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Addr<'a>> {
     }
 }
 
-fn telecom<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Telecom<'a>> {
+pub(crate) fn telecom<'a, R: Cursor<'a>>(r: &mut R, s: Start<'a>) -> Res<Telecom<'a>> {
     let t = Telecom {
         value: r.attr("value", s.offset)?,
         use_: r.attr("use", s.offset)?,
@@ -413,7 +412,11 @@ fn telecom<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Telecom<'a>> {
     Ok(t)
 }
 
-fn participation_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, p: &mut Participation<'a>) -> Res<()> {
+pub(crate) fn participation_fill<'a, R: Cursor<'a>>(
+    r: &mut R,
+    s: Start<'a>,
+    p: &mut Participation<'a>,
+) -> Res<()> {
     p.tag = Cow::Borrowed(s.local);
     r.fill_attrs(s.offset, p, |p, name| match name {
         "typeCode" => Some(&mut p.type_code),
@@ -451,7 +454,7 @@ fn sort_ranked<T, R: Ord>(list: &mut [T], rank: fn(&T) -> R) {
     }
 }
 
-fn role_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, ro: &mut Role<'a>) -> Res<()> {
+fn role_fill<'a, R: Cursor<'a>>(r: &mut R, s: Start<'a>, ro: &mut Role<'a>) -> Res<()> {
     ro.tag = Cow::Borrowed(s.local);
     ro.class_code = r.attr("classCode", s.offset)?;
     while let Some(c) = r.next_child()? {
@@ -488,7 +491,7 @@ fn role_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, ro: &mut Role<'a>) -> Res<()>
     Ok(())
 }
 
-fn person<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Person<'a>> {
+fn person<'a, R: Cursor<'a>>(r: &mut R, s: Start<'a>) -> Res<Person<'a>> {
     let mut p = Person {
         class_code: r.attr("classCode", s.offset)?,
         ..Person::default()
@@ -503,7 +506,7 @@ fn person<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<Person<'a>> {
     Ok(p)
 }
 
-fn patient<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Patient<'a>> {
+fn patient<'a, R: Cursor<'a>>(r: &mut R, _s: Start<'a>) -> Res<Patient<'a>> {
     let mut p = Patient::default();
     while let Some(c) = r.next_child()? {
         match (c.is_hl7(), c.local) {
@@ -531,7 +534,7 @@ fn patient<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Patient<'a>> {
     Ok(p)
 }
 
-fn device<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Device<'a>> {
+fn device<'a, R: Cursor<'a>>(r: &mut R, _s: Start<'a>) -> Res<Device<'a>> {
     let mut d = Device::default();
     while let Some(c) = r.next_child()? {
         match (c.is_hl7(), c.local) {
@@ -543,7 +546,7 @@ fn device<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Device<'a>> {
     Ok(d)
 }
 
-fn organization<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Organization<'a>> {
+fn organization<'a, R: Cursor<'a>>(r: &mut R, _s: Start<'a>) -> Res<Organization<'a>> {
     let mut o = Organization::default();
     while let Some(c) = r.next_child()? {
         match (c.is_hl7(), c.local) {
@@ -560,7 +563,7 @@ fn organization<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Organization<'a>> 
     Ok(o)
 }
 
-fn place<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Place<'a>> {
+fn place<'a, R: Cursor<'a>>(r: &mut R, _s: Start<'a>) -> Res<Place<'a>> {
     let mut p = Place::default();
     while let Some(c) = r.next_child()? {
         match (c.is_hl7(), c.local) {
@@ -572,7 +575,7 @@ fn place<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Place<'a>> {
     Ok(p)
 }
 
-fn in_fulfillment_of<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<InFulfillmentOf<'a>> {
+fn in_fulfillment_of<'a, R: Cursor<'a>>(r: &mut R, s: Start<'a>) -> Res<InFulfillmentOf<'a>> {
     let mut f = InFulfillmentOf {
         type_code: r.attr("typeCode", s.offset)?,
         order: None,
@@ -598,7 +601,7 @@ fn in_fulfillment_of<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<InFulfillmentO
     Ok(f)
 }
 
-fn service_event<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<ServiceEvent<'a>> {
+fn service_event<'a, R: Cursor<'a>>(r: &mut R, s: Start<'a>) -> Res<ServiceEvent<'a>> {
     let mut e = ServiceEvent {
         class_code: r.attr("classCode", s.offset)?,
         ..ServiceEvent::default()
@@ -616,7 +619,7 @@ fn service_event<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<ServiceEvent<'a>> 
     Ok(e)
 }
 
-fn related_document<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<RelatedDocument<'a>> {
+fn related_document<'a, R: Cursor<'a>>(r: &mut R, s: Start<'a>) -> Res<RelatedDocument<'a>> {
     let mut d = RelatedDocument {
         type_code: r.attr("typeCode", s.offset)?,
         parent_document: None,
@@ -641,7 +644,7 @@ fn related_document<'a>(r: &mut Reader<'a>, s: Start<'a>) -> Res<RelatedDocument
     Ok(d)
 }
 
-fn consent<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Consent<'a>> {
+fn consent<'a, R: Cursor<'a>>(r: &mut R, _s: Start<'a>) -> Res<Consent<'a>> {
     let mut c = Consent::default();
     while let Some(e) = r.next_child()? {
         match (e.is_hl7(), e.local) {
@@ -655,7 +658,7 @@ fn consent<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<Consent<'a>> {
     Ok(c)
 }
 
-fn encounter<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<ComponentOf<'a>> {
+fn encounter<'a, R: Cursor<'a>>(r: &mut R, _s: Start<'a>) -> Res<ComponentOf<'a>> {
     let mut enc = ComponentOf::default();
     while let Some(c) = r.next_child()? {
         match (c.is_hl7(), c.local) {
@@ -686,7 +689,7 @@ fn encounter<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<ComponentOf<'a>> {
     Ok(enc)
 }
 
-fn facility<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<HealthCareFacility<'a>> {
+fn facility<'a, R: Cursor<'a>>(r: &mut R, _s: Start<'a>) -> Res<HealthCareFacility<'a>> {
     let mut f = HealthCareFacility::default();
     while let Some(c) = r.next_child()? {
         match (c.is_hl7(), c.local) {
@@ -702,7 +705,7 @@ fn facility<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<HealthCareFacility<'a>
     Ok(f)
 }
 
-fn non_xml_body<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<NonXmlBody<'a>> {
+pub(crate) fn non_xml_body<'a, R: Cursor<'a>>(r: &mut R, _s: Start<'a>) -> Res<NonXmlBody<'a>> {
     let mut b = NonXmlBody::default();
     let mut seen_text = false;
     while let Some(c) = r.next_child()? {
@@ -716,7 +719,7 @@ fn non_xml_body<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<NonXmlBody<'a>> {
     Ok(b)
 }
 
-fn structured_body<'a>(r: &mut Reader<'a>, _s: Start<'a>) -> Res<StructuredBody<'a>> {
+fn structured_body<'a, R: Cursor<'a>>(r: &mut R, _s: Start<'a>) -> Res<StructuredBody<'a>> {
     let mut b = StructuredBody::default();
     while let Some(c) = r.next_child()? {
         if c.is_hl7() && c.local == "component" {
@@ -750,7 +753,7 @@ fn insert_default<T: Default>(slot: &mut Option<T>) -> &mut T {
 }
 
 #[inline(never)]
-fn capture_into<'a>(r: &mut Reader<'a>, c: Start<'a>, out: &mut Vec<Element<'a>>) -> Res<()> {
+fn capture_into<'a, R: Cursor<'a>>(r: &mut R, c: Start<'a>, out: &mut Vec<Element<'a>>) -> Res<()> {
     out.push(r.capture(c)?);
     Ok(())
 }
@@ -760,7 +763,11 @@ fn capture_into<'a>(r: &mut Reader<'a>, c: Start<'a>, out: &mut Vec<Element<'a>>
 /// `section_child`), so that even a debug build stays within a thread's stack up to
 /// [`crate::MAX_DEPTH_CAP`]. The same holds for the statement and relationship functions, which
 /// recurse through each other.
-fn section_into<'a>(r: &mut Reader<'a>, s: Start<'a>, out: &mut Vec<Section<'a>>) -> Res<()> {
+pub(crate) fn section_into<'a, R: Cursor<'a>>(
+    r: &mut R,
+    s: Start<'a>,
+    out: &mut Vec<Section<'a>>,
+) -> Res<()> {
     let sec = push_default(out);
     sec.id_attr = r.attr("ID", s.offset)?;
     while let Some(c) = r.next_child()? {
@@ -785,7 +792,7 @@ fn section_into<'a>(r: &mut Reader<'a>, s: Start<'a>, out: &mut Vec<Section<'a>>
 }
 
 #[inline(never)]
-fn section_child<'a>(r: &mut Reader<'a>, c: Start<'a>, sec: &mut Section<'a>) -> Res<()> {
+fn section_child<'a, R: Cursor<'a>>(r: &mut R, c: Start<'a>, sec: &mut Section<'a>) -> Res<()> {
     if !c.is_hl7() {
         tight(&mut sec.extensions).push(r.capture(c)?);
         return Ok(());
@@ -802,13 +809,19 @@ fn section_child<'a>(r: &mut Reader<'a>, c: Start<'a>, sec: &mut Section<'a>) ->
         }
         "confidentialityCode" => code_fill(r, c, insert_default(&mut sec.confidentiality_code))?,
         "languageCode" => code_fill(r, c, insert_default(&mut sec.language_code))?,
-        "author" | "informant" => participation_fill(r, c, push_default(&mut sec.participations))?,
+        name if is_section_participation(name) => {
+            participation_fill(r, c, push_default(&mut sec.participations))?;
+        }
         _ => tight(&mut sec.extensions).push(r.capture(c)?),
     }
     Ok(())
 }
 
-fn entry_into<'a>(r: &mut Reader<'a>, s: Start<'a>, out: &mut Vec<Entry<'a>>) -> Res<()> {
+pub(crate) fn entry_into<'a, R: Cursor<'a>>(
+    r: &mut R,
+    s: Start<'a>,
+    out: &mut Vec<Entry<'a>>,
+) -> Res<()> {
     let e = push_default(out);
     r.fill_attrs(s.offset, e, |e, name| match name {
         "typeCode" => Some(&mut e.type_code),
@@ -827,7 +840,11 @@ fn entry_into<'a>(r: &mut Reader<'a>, s: Start<'a>, out: &mut Vec<Entry<'a>>) ->
     Ok(())
 }
 
-fn statement_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, st: &mut ClinicalStatement<'a>) -> Res<()> {
+pub(crate) fn statement_fill<'a, R: Cursor<'a>>(
+    r: &mut R,
+    s: Start<'a>,
+    st: &mut ClinicalStatement<'a>,
+) -> Res<()> {
     st.kind = StatementKind::from_local_name(s.local);
     r.fill_attrs(s.offset, st, |st, name| match name {
         "classCode" => Some(&mut st.class_code),
@@ -838,11 +855,12 @@ fn statement_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, st: &mut ClinicalStateme
     })?;
     let mut next = r.next_child()?;
     while let Some(c) = next {
-        next = if c.is_hl7() && matches!(c.local, "entryRelationship" | "component") {
+        let part = StatementPart::of_child(&c);
+        next = if part == StatementPart::Relationship {
             relationship_into(r, c, &mut st.relationships)?;
             r.next_child()?
         } else {
-            statement_child(r, c, st)?
+            statement_child(r, c, part, st)?
         };
     }
     // relationships hold their statement inline: the list's spare room would be large
@@ -855,45 +873,103 @@ fn statement_fill<'a>(r: &mut Reader<'a>, s: Start<'a>, st: &mut ClinicalStateme
 
 /// Parses a child of a statement; returns the next child.
 #[inline(never)]
-fn statement_child<'a>(
-    r: &mut Reader<'a>,
+fn statement_child<'a, R: Cursor<'a>>(
+    r: &mut R,
     c: Start<'a>,
+    part: StatementPart,
     st: &mut ClinicalStatement<'a>,
 ) -> Res<Option<Start<'a>>> {
-    if !c.is_hl7() {
-        tight(&mut st.extensions).push(r.capture(c)?);
-        return r.next_child();
-    }
-    match c.local {
-        "templateId" => return run(r, c, &mut st.template_ids, named("templateId"), ii_of),
-        "id" => return run(r, c, &mut st.ids, named("id"), ii_of),
-        "code" => code_fill(r, c, insert_default(&mut st.code))?,
-        "text" => ed_fill(r, c, insert_default(&mut st.text))?,
-        "statusCode" => code_fill(r, c, insert_default(&mut st.status_code))?,
-        "effectiveTime" => time_fill(r, c, st.effective_times.push_mut(Time::default()))?,
-        "value" => st.values.push(any_value(r, c)?),
-        "author" | "informant" | "participant" | "performer" | "subject" | "specimen"
-        | "consumable" | "product" | "responsibleParty" => {
+    match part {
+        StatementPart::TemplateId => {
+            return run(r, c, &mut st.template_ids, named("templateId"), ii_of);
+        }
+        StatementPart::Id => return run(r, c, &mut st.ids, named("id"), ii_of),
+        StatementPart::Code => code_fill(r, c, insert_default(&mut st.code))?,
+        StatementPart::Text => ed_fill(r, c, insert_default(&mut st.text))?,
+        StatementPart::StatusCode => code_fill(r, c, insert_default(&mut st.status_code))?,
+        StatementPart::EffectiveTime => {
+            time_fill(r, c, st.effective_times.push_mut(Time::default()))?;
+        }
+        StatementPart::Value => st.values.push(any_value(r, c)?),
+        StatementPart::Participation => {
             participation_fill(r, c, push_default(&mut st.participations))?;
         }
         // the coded children come in a row (`methodCode`, `targetSiteCode`, ...)
-        other if CodeTag::from_name(other).is_some() => {
+        StatementPart::Tagged(_) => {
             return run(r, c, &mut st.tagged_codes, CodeTag::from_name, tagged_code);
         }
-        _ => tight(&mut st.extensions).push(r.capture(c)?),
+        StatementPart::Relationship | StatementPart::Other => {
+            tight(&mut st.extensions).push(r.capture(c)?);
+        }
     }
     r.next_child()
 }
 
+/// Whether the HL7 child `local` of a section is a participation.
+pub(crate) fn is_section_participation(local: &str) -> bool {
+    matches!(local, "author" | "informant")
+}
+
+/// What an HL7 child of a clinical statement holds, by its local name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StatementPart {
+    TemplateId,
+    Id,
+    Code,
+    Text,
+    StatusCode,
+    EffectiveTime,
+    Value,
+    /// `author`, `informant`, `participant`, `performer`, `subject`, `specimen`,
+    /// `consumable`, `product`, `responsibleParty`.
+    Participation,
+    /// `entryRelationship`, `component`.
+    Relationship,
+    /// A coded child other than `code` and `statusCode`.
+    Tagged(CodeTag),
+    /// Anything else: an extension.
+    Other,
+}
+
+impl StatementPart {
+    /// What child `c` holds.
+    #[inline]
+    fn of_child(c: &Start<'_>) -> Self {
+        if c.is_hl7() {
+            Self::of(c.local)
+        } else {
+            Self::Other
+        }
+    }
+
+    /// What the HL7 child `local` holds.
+    #[inline]
+    pub(crate) fn of(local: &str) -> Self {
+        match local {
+            "templateId" => Self::TemplateId,
+            "id" => Self::Id,
+            "code" => Self::Code,
+            "text" => Self::Text,
+            "statusCode" => Self::StatusCode,
+            "effectiveTime" => Self::EffectiveTime,
+            "value" => Self::Value,
+            "author" | "informant" | "participant" | "performer" | "subject" | "specimen"
+            | "consumable" | "product" | "responsibleParty" => Self::Participation,
+            "entryRelationship" | "component" => Self::Relationship,
+            other => CodeTag::from_name(other).map_or(Self::Other, Self::Tagged),
+        }
+    }
+}
+
 /// A coded child of a statement, named by `tag`.
-fn tagged_code<'a>(r: &mut Reader<'a>, s: Start<'a>, tag: CodeTag) -> Res<TaggedCode<'a>> {
+fn tagged_code<'a, R: Cursor<'a>>(r: &mut R, s: Start<'a>, tag: CodeTag) -> Res<TaggedCode<'a>> {
     let mut code = Code::default();
     code_fill(r, s, &mut code)?;
     Ok(TaggedCode::new(tag, code))
 }
 
 /// [`ii`] for [`run`].
-fn ii_of<'a>(r: &mut Reader<'a>, s: Start<'a>, (): ()) -> Res<Ii<'a>> {
+fn ii_of<'a, R: Cursor<'a>>(r: &mut R, s: Start<'a>, (): ()) -> Res<Ii<'a>> {
     ii(r, s)
 }
 
@@ -907,12 +983,12 @@ fn named(name: &'static str) -> impl Fn(&str) -> Option<()> {
 /// row); returns the next child. Not for lists of mostly one item, which gathering only slows
 /// down.
 #[inline(never)]
-fn run<'a, K, T, O: Gathered<T>>(
-    r: &mut Reader<'a>,
+fn run<'a, R: Cursor<'a>, K, T, O: Gathered<T>>(
+    r: &mut R,
     first: Start<'a>,
     out: &mut O,
     key: impl Fn(&str) -> Option<K>,
-    one: fn(&mut Reader<'a>, Start<'a>, K) -> Res<T>,
+    one: fn(&mut R, Start<'a>, K) -> Res<T>,
 ) -> Res<Option<Start<'a>>> {
     let mut run = Gather::<T, 4>::new();
     let mut next = Some(first);
@@ -990,8 +1066,8 @@ impl<T> Gathered<T> for List<T> {
     }
 }
 
-fn relationship_into<'a>(
-    r: &mut Reader<'a>,
+pub(crate) fn relationship_into<'a, R: Cursor<'a>>(
+    r: &mut R,
     s: Start<'a>,
     out: &mut Vec<Relationship<'a>>,
 ) -> Res<()> {

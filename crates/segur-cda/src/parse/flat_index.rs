@@ -3,11 +3,11 @@
 
 use std::borrow::Cow;
 
-use super::reader::{Item, Reader, Start};
+use super::reader::{Item, Reader, Start, xsi_type_parts};
 use crate::error::{Limit, ParseError, ParseErrorKind};
 use crate::flat::{
-    Attr, BASE64, Document, HAS_TEXT, HL7, KNOWN_NS, NO_NS, Node, NsName, TEXT_OWNED, TEXT_RAW,
-    VALUE_OWNED,
+    Attr, BASE64, Document, HAS_TEXT, HL7, KNOWN_NS, MIXED, NO_NS, Node, NsName, Run, TEXT_OWNED,
+    TEXT_RAW, TYPED, VALUE_OWNED, XSI, XSI_TYPE,
 };
 
 type Res<T> = Result<T, Box<ParseError>>;
@@ -17,8 +17,10 @@ pub(crate) struct Index {
     nodes: Vec<Node>,
     attrs: Vec<Attr>,
     strings: Vec<Box<str>>,
+    runs: Vec<Run>,
+    xsi_types: Vec<(u32, u8)>,
     namespaces: Vec<NsName>,
-    wrapper: Option<(u32, u32)>,
+    wrapper: Option<(u32, u32, u8)>,
 }
 
 impl Index {
@@ -29,6 +31,8 @@ impl Index {
             nodes: self.nodes,
             attrs: self.attrs,
             strings: self.strings,
+            runs: self.runs,
+            xsi_types: self.xsi_types,
             namespaces: self.namespaces,
             wrapper: self.wrapper,
         }
@@ -74,22 +78,37 @@ pub(super) fn build<'a>(
             nodes: Vec::with_capacity(src.len() / 64),
             attrs: Vec::with_capacity(src.len() / 32),
             strings: Vec::new(),
+            runs: Vec::new(),
+            xsi_types: Vec::new(),
             namespaces: (0..KNOWN_NS.len())
                 .map(|k| NsName::Known(u8::try_from(k).unwrap_or(0)))
                 .collect(),
-            wrapper: wrapper.map(|w| (offset(src, w.local), len32(w.local))),
+            wrapper: None,
         },
         open_text: Vec::new(),
         last_ns: (crate::model::HL7_NS, HL7),
     };
+    if let Some(w) = wrapper {
+        let ns = match w.ns {
+            None => NO_NS,
+            Some(uri) => b.namespace(r, uri, w.offset)?,
+        };
+        b.index.wrapper = Some((offset(src, w.local), len32(w.local), ns));
+    }
     let mut stack: Vec<usize> = Vec::with_capacity(32);
     stack.push(b.open(r, root)?);
     while let Some(&top) = stack.last() {
         match r.next_item_without_layout()? {
             Item::Child(s) => {
                 let parent = b.index.nodes[top];
+                if parent.flags & HAS_TEXT != 0 && b.index.nodes.len() == top + 1 {
+                    // text, then a first child: the content is mixed
+                    b.first_run(top);
+                }
+                let typed = b.typed(&stack, s);
                 let at = b.open(r, s)?;
-                if parent.ns == HL7
+                b.index.nodes[at].flags |= typed;
+                if parent.flags & TYPED != 0
                     && s.is_hl7()
                     && s.local == "text"
                     && b.name(&parent) == "section"
@@ -109,6 +128,10 @@ pub(super) fn build<'a>(
             Item::Text(t) => {
                 let base64 = b.index.nodes[top].flags & BASE64 != 0;
                 let text = r.text_content(t, base64)?;
+                if b.index.nodes.len() > top + 1 {
+                    // text after a child: the content is mixed
+                    b.later_run(top, &text);
+                }
                 b.add_text(top, text);
             }
             Item::End(_) => {
@@ -132,6 +155,84 @@ impl<'a> Builder<'a> {
         u32::try_from(self.index.nodes.len()).unwrap_or(u32::MAX)
     }
 
+    /// The [`TYPED`] flag for element `s`, whose ancestors are `stack`: a `structuredBody` in
+    /// the document's `component`, a `section` in the `component` of one of those or of a
+    /// typed section.
+    fn typed(&self, stack: &[usize], s: Start<'a>) -> u8 {
+        let [.., grandparent, parent] = *stack else {
+            return 0;
+        };
+        let parent = &self.index.nodes[parent];
+        let is_typed = s.is_hl7()
+            && parent.ns == HL7
+            && self.name(parent) == "component"
+            && match s.local {
+                "structuredBody" => grandparent == 0,
+                "section" => self.index.nodes[grandparent].flags & TYPED != 0,
+                _ => false,
+            };
+        if is_typed { TYPED } else { 0 }
+    }
+
+    /// Records the text element `at` holds so far as the run before its first child.
+    fn first_run(&mut self, at: usize) {
+        let n = self.index.nodes[at];
+        let (text, text_len, owned) = match self.open_text.last() {
+            Some((e, t)) if *e == at => {
+                let t = t.clone();
+                (self.own(t), 0, true)
+            }
+            _ => (n.text, n.text_len, false),
+        };
+        self.index.runs.push(Run {
+            parent: u32::try_from(at).unwrap_or(u32::MAX),
+            before: self.end(),
+            text,
+            text_len,
+            owned,
+        });
+        self.index.nodes[at].flags |= MIXED;
+    }
+
+    /// Records `text`, read in element `at` after a child, as a run (or as the rest of the
+    /// run it continues, after a comment or a CDATA section).
+    fn later_run(&mut self, at: usize, text: &str) {
+        let parent = u32::try_from(at).unwrap_or(u32::MAX);
+        let before = self.end();
+        if let Some(last) = self.index.runs.last().copied()
+            && last.parent == parent
+            && last.before == before
+        {
+            let mut joined = if last.owned {
+                self.index.strings[last.text as usize].to_string()
+            } else {
+                self.src[last.text as usize..(last.text + last.text_len) as usize].to_owned()
+            };
+            joined.push_str(text);
+            let i = self.own(joined);
+            if let Some(last) = self.index.runs.last_mut() {
+                last.text = i;
+                last.owned = true;
+            }
+            return;
+        }
+        let src = self.src.as_bytes().as_ptr_range();
+        let (text, text_len, owned) = if src.contains(&text.as_ptr()) {
+            // a span of the source
+            (offset(self.src, text), len32(text), false)
+        } else {
+            (self.own(text.to_owned()), 0, true)
+        };
+        self.index.runs.push(Run {
+            parent,
+            before,
+            text,
+            text_len,
+            owned,
+        });
+        self.index.nodes[at].flags |= MIXED;
+    }
+
     /// Records the element whose start tag was just read, with its attributes.
     fn open(&mut self, r: &Reader<'a>, s: Start<'a>) -> Res<usize> {
         let ns = match s.ns {
@@ -147,6 +248,17 @@ impl<'a> Builder<'a> {
             };
             if ns == NO_NS && value == "B64" && local == "representation" {
                 flags |= BASE64;
+            }
+            if ns == XSI && local == "type" {
+                // resolved here, in its scope (the reader has checked that it resolves)
+                let (prefix, _) = xsi_type_parts(&value);
+                let value_ns = match r.resolve(prefix, true).ok().flatten() {
+                    None => NO_NS,
+                    Some(uri) => self.namespace(r, uri, s.offset)?,
+                };
+                let at = u32::try_from(self.index.nodes.len()).unwrap_or(u32::MAX);
+                self.index.xsi_types.push((at, value_ns));
+                flags |= XSI_TYPE;
             }
             let (value, value_len, value_flags) = match value {
                 Cow::Borrowed(v) => (offset(self.src, v), len32(v), 0),

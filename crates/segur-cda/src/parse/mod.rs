@@ -1,6 +1,8 @@
 //! The parser: encoding detection, the XML prolog, and the entry points.
 
-mod cda;
+pub(crate) mod cda;
+mod cursor;
+mod flat_cursor;
 mod flat_index;
 mod reader;
 mod tokenizer;
@@ -10,7 +12,11 @@ use std::borrow::Cow;
 use crate::error::{Limit, ParseError, ParseErrorKind};
 use crate::flat;
 use crate::model::Document;
-use reader::{Item, Reader, Start, is_blank};
+pub(crate) use cursor::{Cursor, Res};
+pub(crate) use flat_cursor::FlatCursor;
+pub(crate) use reader::Start;
+pub(crate) use reader::xsi_type_parts;
+use reader::{Item, Reader, is_blank};
 use tokenizer::{Token, Tokenizer};
 
 /// Nesting deeper than this is refused whatever [`Limits::max_depth`] says: the typed parser

@@ -72,6 +72,18 @@ pub(crate) struct TextItem<'a> {
     pub(crate) offset: usize,
 }
 
+impl<'a> TextItem<'a> {
+    /// Text already decoded (read from a flat index), at `offset`.
+    pub(crate) fn decoded(text: &'a str, offset: usize) -> Self {
+        Self {
+            raw: text,
+            needs_decoding: false,
+            refs: false,
+            offset,
+        }
+    }
+}
+
 pub(crate) struct Reader<'a> {
     src: &'a str,
     tok: Tokenizer<'a>,
@@ -356,7 +368,8 @@ impl<'a> Reader<'a> {
 
     /// Checks the prefixed attributes of the current start tag, which the typed parser may
     /// never look at: each prefix is bound, and no two attributes share a namespace and a
-    /// local name (Namespaces in XML, section 6.3).
+    /// local name (Namespaces in XML, section 6.3). The prefix of an `xsi:type` value must be
+    /// bound too.
     #[inline(never)]
     fn check_prefixed_attributes(&mut self, offset: usize) -> Result<(), Box<ParseError>> {
         let mut expanded = std::mem::take(&mut self.expanded);
@@ -370,6 +383,13 @@ impl<'a> Reader<'a> {
                 .resolve(prefix, false)
                 .map_err(|k| self.error(k, offset))?
                 .unwrap_or_default();
+            if ns == XSI_NS && local == "type" {
+                // its value's prefix too: a type is read wherever it is written
+                let value = attr_value(a).map_err(|k| self.error(k, offset))?;
+                let (value_prefix, _) = xsi_type_parts(&value);
+                self.resolve(value_prefix, true)
+                    .map_err(|k| self.error(k, offset))?;
+            }
             expanded.push((ns, local));
         }
         expanded.sort_unstable();
@@ -558,12 +578,16 @@ impl<'a> Reader<'a> {
             {
                 continue;
             }
-            let value = a.value.trim();
-            let (vp, vl) = split_qname(value);
+            let value = attr_value(a).map_err(|k| self.error(k, offset))?;
+            let (vp, vl) = xsi_type_parts(&value);
             let ns = self.resolve(vp, true).map_err(|k| self.error(k, offset))?;
+            let local = match value {
+                Cow::Borrowed(v) => Cow::Borrowed(xsi_type_parts(v).1),
+                Cow::Owned(_) => Cow::Owned(vl.to_owned()),
+            };
             return Ok(Some(QName {
                 namespace: ns.map(Cow::Borrowed),
-                local: Cow::Borrowed(vl),
+                local,
             }));
         }
         Ok(None)
@@ -591,12 +615,12 @@ impl<'a> Reader<'a> {
     }
 
     /// The character data of the current element and its descendants, concatenated (the
-    /// XPath `string()` of the element); consumes the element.
+    /// XPath `string()` of the element, layout left out); consumes the element.
     pub(crate) fn text(&mut self) -> Result<Cow<'a, str>, Box<ParseError>> {
         let target = self.open.len() - 1;
         let mut out: Option<Cow<'a, str>> = None;
         loop {
-            match self.next_item()? {
+            match self.read_item(true)? {
                 Item::End(_) if self.open.len() == target => {
                     return Ok(out.unwrap_or(Cow::Borrowed("")));
                 }
@@ -624,13 +648,13 @@ impl<'a> Reader<'a> {
         nodes.clear();
         stack.push((self.generic_start(start)?, 0));
         loop {
-            // layout is dropped anyway (see `is_blank` below)
+            // layout is dropped anyway (see `drop_blank_text` below)
             match self.read_item(true)? {
                 Item::Child(s) => {
+                    drop_blank_text(&mut nodes, stack.last().map_or(0, |(_, first)| *first));
                     let e = self.generic_start(s)?;
                     stack.push((e, nodes.len()));
                 }
-                Item::Text(t) if is_blank(t.raw) => {}
                 Item::Text(t) => {
                     let Some((top, first)) = stack.last() else {
                         continue;
@@ -648,6 +672,7 @@ impl<'a> Reader<'a> {
                 }
                 Item::End(_) => {
                     let (mut done, first) = stack.pop().expect("capture stack is not empty");
+                    drop_blank_text(&mut nodes, first);
                     done.children = nodes.drain(first..).collect();
                     if self.open.len() == target {
                         self.capture_stack = stack;
@@ -689,6 +714,16 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Drops the last of `nodes` (the children gathered from `first` on) when it is text made of
+/// XML whitespace only: once written back, it would be layout (the pieces of a text node are
+/// joined first, so that a blank CDATA section between two pieces stays in it).
+#[inline]
+fn drop_blank_text(nodes: &mut Vec<Node<'_>>, first: usize) {
+    if nodes.len() > first && matches!(nodes.last(), Some(Node::Text(t)) if is_blank(t)) {
+        nodes.pop();
+    }
+}
+
 /// Only XML whitespace?
 #[inline]
 pub(crate) fn is_blank(s: &str) -> bool {
@@ -720,6 +755,11 @@ fn split_at_prefix(name: &str, prefix_len: usize) -> (&str, &str) {
 
 /// Splits `p:l` into (`p`, `l`); (`""`, name) without prefix.
 #[inline]
+/// The prefix and local name of an `xsi:type` value.
+pub(crate) fn xsi_type_parts(value: &str) -> (&str, &str) {
+    split_qname(value.trim())
+}
+
 pub(crate) fn split_qname(name: &str) -> (&str, &str) {
     // names are short: a plain loop beats a memchr call here
     match name.bytes().position(|b| b == b':') {

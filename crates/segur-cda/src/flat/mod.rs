@@ -32,12 +32,16 @@
 //! # Ok::<(), segur_cda::ParseError>(())
 //! ```
 
+mod typed;
+
 use std::borrow::Cow;
 use std::fmt;
 
+pub use typed::{Body, Entry, Relationship, Section, Statement, StructuredBody};
+
 use crate::error::ParseError;
-use crate::model::{HL7_NS, XML_NS, XSI_NS};
-use crate::parse::Limits;
+use crate::model::{HL7_NS, QName, XML_NS, XSI_NS};
+use crate::parse::{Cursor, FlatCursor, Limits, xsi_type_parts};
 
 /// Parses a CDA document into the flat index, with the default [`Limits`].
 ///
@@ -60,6 +64,8 @@ pub fn parse_with<'a>(input: &'a [u8], limits: &Limits) -> Result<Document<'a>, 
 pub(crate) const NO_NS: u8 = 0;
 /// The namespace index of HL7 v3.
 pub(crate) const HL7: u8 = 1;
+/// The namespace index of XML Schema instance (`xsi:`).
+pub(crate) const XSI: u8 = 3;
 /// The namespaces every document knows, at their indexes.
 pub(crate) const KNOWN_NS: [&str; 4] = ["", HL7_NS, XML_NS, XSI_NS];
 
@@ -75,8 +81,32 @@ pub(crate) const HAS_TEXT: u8 = 4;
 /// of the source (line ends included) and searched by the decoder, as the typed parse does.
 pub(crate) const BASE64: u8 = 8;
 
+/// `Node::flags`: a `structuredBody` or a `section` in the place where the typed parse reads
+/// it as one: the `text` of such a section is a narrative block.
+pub(crate) const TYPED: u8 = 16;
+/// `Node::flags`: the element holds both text and child elements: its pieces of text, in
+/// their places among the children, are in [`Document::runs`].
+pub(crate) const MIXED: u8 = 32;
+/// `Node::flags`: the element has an `xsi:type`, whose value's namespace is in
+/// [`Document::xsi_types`].
+pub(crate) const XSI_TYPE: u8 = 64;
+
 /// `Attr::flags`: the value is an index into [`Document::strings`] (it was decoded).
 pub(crate) const VALUE_OWNED: u8 = 1;
+
+/// A piece of the text of an element with [`MIXED`] content: the text between two of its
+/// children (or before the first, or after the last).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Run {
+    /// The element.
+    pub(crate) parent: u32,
+    /// The child it precedes (the parent's `end` for text after the last child).
+    pub(crate) before: u32,
+    /// A span of the source or, when `owned`, an index into [`Document::strings`].
+    pub(crate) text: u32,
+    pub(crate) text_len: u32,
+    pub(crate) owned: bool,
+}
 
 /// One element (24 bytes).
 #[derive(Clone, Copy, Debug)]
@@ -131,10 +161,15 @@ pub struct Document<'a> {
     pub(crate) attrs: Vec<Attr>,
     /// Values that are not spans of the source: decoded attribute values and texts.
     pub(crate) strings: Vec<Box<str>>,
+    /// The pieces of text of the elements with [`MIXED`] content, in document order.
+    pub(crate) runs: Vec<Run>,
+    /// The elements with an `xsi:type` and the namespace index of its value (resolved where
+    /// it was written), by element index.
+    pub(crate) xsi_types: Vec<(u32, u8)>,
     pub(crate) namespaces: Vec<NsName>,
     /// The root element holding the `ClinicalDocument` (auto-presentable documents): its
-    /// local name's offset and length.
-    pub(crate) wrapper: Option<(u32, u32)>,
+    /// local name's offset and length, and its namespace index.
+    pub(crate) wrapper: Option<(u32, u32, u8)>,
 }
 
 impl fmt::Debug for Document<'_> {
@@ -154,10 +189,13 @@ impl<'a> Document<'a> {
         Element { doc: self, at: 0 }
     }
 
-    /// The local name of the root element that holds the `ClinicalDocument`, when it is not the
+    /// The name of the root element that holds the `ClinicalDocument`, when it is not the
     /// root itself (the `xsl:stylesheet` of the ANS auto-presentable documents).
-    pub fn wrapper(&self) -> Option<&str> {
-        self.wrapper.map(|(at, len)| self.span(at, len))
+    pub fn wrapper(&self) -> Option<QName<'_>> {
+        self.wrapper.map(|(at, len, ns)| QName {
+            namespace: self.namespace(ns).map(Cow::Borrowed),
+            local: Cow::Borrowed(self.span(at, len)),
+        })
     }
 
     /// Every element of the `ClinicalDocument`, itself first, in document order.
@@ -178,6 +216,8 @@ impl<'a> Document<'a> {
             nodes: self.nodes,
             attrs: self.attrs,
             strings: self.strings,
+            runs: self.runs,
+            xsi_types: self.xsi_types,
             namespaces: self.namespaces,
             wrapper: self.wrapper,
         }
@@ -189,7 +229,30 @@ impl<'a> Document<'a> {
             + self.attrs.capacity() * size_of::<Attr>()
             + self.strings.capacity() * size_of::<Box<str>>()
             + self.strings.iter().map(|s| s.len()).sum::<usize>()
+            + self.runs.capacity() * size_of::<Run>()
+            + self.xsi_types.capacity() * size_of::<(u32, u8)>()
             + self.namespaces.capacity() * size_of::<NsName>()
+    }
+
+    /// Element `at` (an index into `nodes`).
+    pub(crate) fn element(&self, at: usize) -> Element<'_> {
+        Element { doc: self, at }
+    }
+
+    /// The run of text of [`MIXED`] element `parent` before its child `before` (or before its
+    /// end).
+    pub(crate) fn run(&self, parent: usize, before: usize) -> Option<&str> {
+        let (parent, before) = (u32::try_from(parent).ok()?, u32::try_from(before).ok()?);
+        let from = self.runs.partition_point(|r| r.before < before);
+        let run = self.runs[from..]
+            .iter()
+            .take_while(|r| r.before == before)
+            .find(|r| r.parent == parent)?;
+        Some(if run.owned {
+            self.strings.get(run.text as usize).map_or("", |s| s)
+        } else {
+            self.span(run.text, run.text_len)
+        })
     }
 
     fn span(&self, at: u32, len: u32) -> &str {
@@ -246,6 +309,26 @@ impl<'d> Element<'d> {
     /// The namespace name (`None` for no namespace).
     pub fn namespace(&self) -> Option<&'d str> {
         self.doc.namespace(self.node().ns)
+    }
+
+    /// The index of the first element after its subtree.
+    pub(crate) fn end(&self) -> usize {
+        self.node().end as usize
+    }
+
+    /// Its `xsi:type`, resolved where it was written.
+    pub fn xsi_type(&self) -> Option<QName<'d>> {
+        if self.node().flags & XSI_TYPE == 0 {
+            return None;
+        }
+        let at = u32::try_from(self.at).ok()?;
+        let types = &self.doc.xsi_types;
+        let ns = types[types.binary_search_by_key(&at, |&(e, _)| e).ok()?].1;
+        let (_, local) = xsi_type_parts(self.attribute_ns(Some(XSI_NS), "type")?);
+        Some(QName {
+            namespace: self.doc.namespace(ns).map(Cow::Borrowed),
+            local: Cow::Borrowed(local),
+        })
     }
 
     /// Whether the element is in the HL7 v3 namespace.
@@ -321,19 +404,11 @@ impl<'d> Element<'d> {
     /// The text of the element and of its descendants, concatenated in document order (the
     /// XPath `string()`, layout excluded); a narrative block's markup is left out.
     pub fn string(&self) -> Cow<'d, str> {
-        let mut parts = self.descendants().filter_map(|e| e.text());
-        let Some(first) = parts.next() else {
-            return Cow::Borrowed("");
-        };
-        match parts.next() {
-            None => Cow::Borrowed(first),
-            Some(second) => {
-                let mut s = String::from(first);
-                s.push_str(second);
-                parts.for_each(|p| s.push_str(p));
-                Cow::Owned(s)
-            }
+        if self.end() == self.at + 1 {
+            return Cow::Borrowed(self.text().unwrap_or(""));
         }
+        let (mut cursor, _) = FlatCursor::enter(self.doc, self.at);
+        cursor.text().unwrap_or_default()
     }
 
     /// Its child elements, in document order.

@@ -1,0 +1,224 @@
+//! A [`Cursor`] over the flat index: the typed parser's functions read an element of a
+//! [`flat::Document`] as they read the token stream, so that the typed model of any part of
+//! the document is built by the same code, on demand.
+
+use std::borrow::Cow;
+
+use super::cursor::{Cursor, Res};
+use super::reader::{Item, Start, TextItem, is_blank};
+use crate::flat::{self, HAS_TEXT, MIXED, TEXT_RAW};
+use crate::model::{Attribute, Element, Node, QName, XSI_NS};
+
+/// An open element: what of its content has been read.
+#[derive(Clone, Copy)]
+struct Open {
+    at: usize,
+    /// Its next child (its `end` once all are read).
+    next: usize,
+    end: usize,
+    /// Whether the text before `next` (all of it, without children) has been read.
+    text_read: bool,
+}
+
+pub(crate) struct FlatCursor<'d> {
+    doc: &'d flat::Document<'d>,
+    open: Vec<Open>,
+    /// The last element entered: the one whose start tag the cursor is on.
+    last: usize,
+}
+
+impl<'d> FlatCursor<'d> {
+    /// A cursor on the start tag of element `at`, and that start tag.
+    pub(crate) fn enter(doc: &'d flat::Document<'d>, at: usize) -> (Self, Start<'d>) {
+        let mut c = Self {
+            doc,
+            open: Vec::with_capacity(8),
+            last: at,
+        };
+        let start = c.push(at);
+        (c, start)
+    }
+
+    fn push(&mut self, at: usize) -> Start<'d> {
+        let e = self.doc.element(at);
+        self.open.push(Open {
+            at,
+            next: at + 1,
+            end: e.end(),
+            text_read: false,
+        });
+        self.last = at;
+        Start {
+            local: e.local_name(),
+            ns: e.namespace(),
+            offset: at,
+        }
+    }
+
+    fn text_item(at: usize, text: &'d str) -> Item<'d> {
+        Item::Text(TextItem::decoded(text, at))
+    }
+}
+
+impl<'d> Cursor<'d> for FlatCursor<'d> {
+    fn next_item(&mut self) -> Res<Item<'d>> {
+        let doc = self.doc;
+        let Some(o) = self.open.last_mut() else {
+            return Ok(Item::End(0));
+        };
+        if !o.text_read {
+            o.text_read = true;
+            let flags = doc.nodes[o.at].flags;
+            if flags & MIXED != 0 {
+                if let Some(text) = doc.run(o.at, o.next) {
+                    return Ok(Self::text_item(o.at, text));
+                }
+            } else if flags & HAS_TEXT != 0 && flags & TEXT_RAW == 0 {
+                let text = doc.element(o.at).text().unwrap_or("");
+                return Ok(Self::text_item(o.at, text));
+            }
+        }
+        if o.next < o.end {
+            let child = o.next;
+            o.next = doc.element(child).end().max(child + 1);
+            o.text_read = false;
+            return Ok(Item::Child(self.push(child)));
+        }
+        let at = o.at;
+        self.open.pop();
+        Ok(Item::End(at))
+    }
+
+    fn next_child(&mut self) -> Res<Option<Start<'d>>> {
+        loop {
+            match self.next_item()? {
+                Item::Child(s) => return Ok(Some(s)),
+                Item::End(_) => return Ok(None),
+                Item::Text(_) => {}
+            }
+        }
+    }
+
+    fn skip(&mut self) -> Res<()> {
+        self.open.pop();
+        Ok(())
+    }
+
+    fn skip_raw(&mut self) -> Res<&'d str> {
+        let at = self.open.pop().map_or(self.last, |o| o.at);
+        Ok(self.doc.element(at).inner_xml().unwrap_or(""))
+    }
+
+    fn text(&mut self) -> Res<Cow<'d, str>> {
+        let depth = self.open.len();
+        let mut out: Option<Cow<'d, str>> = None;
+        loop {
+            match self.next_item()? {
+                Item::Text(t) => {
+                    out = Some(match out {
+                        None => Cow::Borrowed(t.raw),
+                        Some(prev) => Cow::Owned(prev.into_owned() + t.raw),
+                    });
+                }
+                Item::End(_) if self.open.len() < depth => {
+                    return Ok(out.unwrap_or(Cow::Borrowed("")));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn text_content(&self, t: TextItem<'d>, _base64: bool) -> Res<Cow<'d, str>> {
+        // decoded when the index was built
+        Ok(Cow::Borrowed(t.raw))
+    }
+
+    fn attr(&self, name: &str, at: usize) -> Res<Option<Cow<'d, str>>> {
+        Ok(self.doc.element(at).attribute(name).map(Cow::Borrowed))
+    }
+
+    fn fill_attrs<T>(
+        &self,
+        at: usize,
+        target: &mut T,
+        slot: for<'t> fn(&'t mut T, &str) -> Option<&'t mut Option<Cow<'d, str>>>,
+    ) -> Res<()> {
+        for a in self.doc.element(at).attributes() {
+            if a.namespace().is_none()
+                && let Some(field) = slot(target, a.local_name())
+            {
+                *field = Some(Cow::Borrowed(a.value()));
+            }
+        }
+        Ok(())
+    }
+
+    fn xsi_type(&self, at: usize) -> Res<Option<QName<'d>>> {
+        Ok(self.doc.element(at).xsi_type())
+    }
+
+    fn at_empty_element(&self) -> bool {
+        let e = self.doc.element(self.last);
+        e.end() == self.last + 1 && self.doc.nodes[self.last].flags & HAS_TEXT == 0
+    }
+
+    fn only_attributes(&self, allowed: &[&str]) -> bool {
+        self.doc
+            .element(self.last)
+            .attributes()
+            .all(|a| match a.namespace() {
+                None => allowed.contains(&a.local_name()),
+                Some(ns) => ns == XSI_NS && a.local_name() == "type",
+            })
+    }
+
+    fn capture(&mut self, start: Start<'d>) -> Res<Element<'d>> {
+        let depth = self.open.len();
+        let mut stack = vec![generic_start(self.doc, start)];
+        loop {
+            match self.next_item()? {
+                Item::Child(s) => stack.push(generic_start(self.doc, s)),
+                Item::Text(t) => {
+                    if let Some(top) = stack.last_mut()
+                        && !is_blank(t.raw)
+                    {
+                        top.children.push(Node::Text(Cow::Borrowed(t.raw)));
+                    }
+                }
+                Item::End(_) => {
+                    let done = stack.pop().unwrap_or_default();
+                    if self.open.len() < depth {
+                        return Ok(done);
+                    }
+                    if let Some(top) = stack.last_mut() {
+                        top.children.push(Node::Element(done));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The generic element for a start tag, without its children.
+fn generic_start<'d>(doc: &'d flat::Document<'d>, s: Start<'d>) -> Element<'d> {
+    let e = doc.element(s.offset);
+    Element {
+        name: QName {
+            namespace: s.ns.map(Cow::Borrowed),
+            local: Cow::Borrowed(s.local),
+        },
+        xsi_type: e.xsi_type(),
+        attributes: e
+            .attributes()
+            .filter(|a| !(a.namespace() == Some(XSI_NS) && a.local_name() == "type"))
+            .map(|a| Attribute {
+                name: QName {
+                    namespace: a.namespace().map(Cow::Borrowed),
+                    local: Cow::Borrowed(a.local_name()),
+                },
+                value: Cow::Borrowed(a.value()),
+            })
+            .collect(),
+        children: Vec::new(),
+    }
+}
