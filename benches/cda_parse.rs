@@ -1,5 +1,6 @@
 //! CDA parsing benchmark: segur-cda's flat parse (`segur_flat`), the same plus the extraction of
-//! the `segur cda inspect` fields (`segur_extract`) and its typed-tree parse (`segur_parse`), side
+//! the `segur cda inspect` fields (`segur_extract`), the same plus the reading of every typed
+//! field, header and body (`segur_typed`), and its typed-tree parse (`segur_parse`), side
 //! by side with quick-xml's raw event loop, roxmltree parse + extraction and a memchr scan, on
 //! four sets:
 //!
@@ -50,6 +51,57 @@ fn qx_raw(doc: &[u8]) -> usize {
             Err(e) => panic!("quick-xml: {e}"),
         }
     }
+}
+
+/// segur's typed reading of a whole document: the flat parse, the header as the typed model, and
+/// every typed field of the body read through its views (each section's identifiers, codes,
+/// title, narrative and participations; each statement's attributes, identifiers, codes, text,
+/// times, values, tagged codes, participations and relationships, recursively).
+fn segur_typed(doc: &[u8]) -> usize {
+    let parsed = segur_cda::flat::parse(doc).expect("segur parses the set");
+    let header = black_box(parsed.header());
+    let mut n = header.template_ids.len() + header.authors.len();
+    match parsed.body() {
+        Some(segur_cda::flat::Body::Structured(body)) => {
+            n += body.sections().map(typed_section).sum::<usize>();
+        }
+        Some(segur_cda::flat::Body::NonXml(body)) => n += black_box(body).text.content.len(),
+        _ => {}
+    }
+    n
+}
+
+fn typed_section(s: segur_cda::flat::Section<'_>) -> usize {
+    let mut n = s.template_ids().map(black_box).count() + s.participations().map(black_box).count();
+    n += usize::from(black_box(s.id_attr()).is_some() && black_box(s.id()).is_some());
+    n += usize::from(black_box(s.code()).is_some() && black_box(s.title()).is_some());
+    n += usize::from(black_box(s.text()).is_some());
+    n += usize::from(black_box(s.confidentiality_code()).is_some());
+    n += usize::from(black_box(s.language_code()).is_some());
+    for e in s.entries() {
+        n += usize::from(black_box(e.type_code()).is_some());
+        n += e.statement().map_or(0, typed_statement);
+    }
+    n + s.sections().map(typed_section).sum::<usize>()
+}
+
+fn typed_statement(st: segur_cda::flat::Statement<'_>) -> usize {
+    let mut n = usize::from(black_box(st.kind()) == segur_cda::StatementKind::Observation);
+    n += usize::from(
+        black_box((st.class_code(), st.mood_code(), st.negation_ind()))
+            .0
+            .is_some(),
+    );
+    n += st.template_ids().map(black_box).count() + st.ids().map(black_box).count();
+    n += usize::from(black_box(st.code()).is_some() && black_box(st.text()).is_some());
+    n += usize::from(black_box(st.status_code()).is_some());
+    n += st.effective_times().map(black_box).count() + st.values().map(black_box).count();
+    n += st.tagged_codes().map(black_box).count() + st.participations().map(black_box).count();
+    for r in st.relationships() {
+        n += usize::from(black_box((r.type_code(), r.inversion_ind())).0.is_some());
+        n += r.statement().map_or(0, typed_statement);
+    }
+    n
 }
 
 /// The extracted fields, as `key=value` lines (the `segur cda inspect` fields).
@@ -255,6 +307,7 @@ fn impls() -> Vec<Impl> {
             segur_cda::flat::parse(d).expect("parses").elements().len()
         }),
         ("segur_extract", |d| segur_extract(d).len()),
+        ("segur_typed", segur_typed),
         ("segur_parse", |d| {
             usize::from(segur_cda::parse(d).expect("parses").body.is_some())
         }),

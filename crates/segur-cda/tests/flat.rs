@@ -244,3 +244,153 @@ fn any_base64_value_stays_a_span_as_in_the_typed_parse() {
     assert!(segur_cda::parse(plain.as_bytes()).is_err());
     assert!(flat::parse(plain.as_bytes()).is_err());
 }
+
+/// The typed model of a flat document is the typed parse's, built by the same functions: the
+/// header, the whole document, and the views of the body.
+#[test]
+fn typed_reading_agrees_with_the_typed_parse() {
+    let xml = r#"<ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:v3="urn:hl7-org:v3">
+  <templateId root="1.2.250.1.213.1.1.1.1"/>
+  <id root="1.2.3" extension="a&amp;b"/>
+  <title>Compte rendu</title>
+  <recordTarget><patientRole><id root="1.2.250.1.213.1.4.8" extension="279035121518989"/>
+    <patient><name><family qualifier="BR">DUPONT</family><given>Jean</given></name></patient>
+  </patientRole></recordTarget>
+  <component><structuredBody><component><section ID="s1">
+    <code code="29545-1" codeSystem="2.16.840.1.113883.6.1"/>
+    <title>Examen</title>
+    <text>Tension <content>normale</content>.</text>
+    <entry typeCode="DRIV"><observation classCode="OBS" moodCode="EVN">
+      <templateId root="1.3.6.1.4.1.19376.1.5.3.1.4.13"/>
+      <code code="8480-6"/>
+      <statusCode code="completed"/>
+      <effectiveTime value="20260101"/>
+      <value xsi:type="v3:PQ" value="12" unit="cm[Hg]"/>
+      <methodCode code="m"/>
+      <author><time value="2026"/><assignedAuthor><id root="1.2.250.1.71.4.2.1" extension="810001"/></assignedAuthor></author>
+      <entryRelationship typeCode="COMP"><act classCode="ACT" moodCode="EVN"><code code="x"/></act></entryRelationship>
+    </observation></entry>
+    <component><section><title>Sous-section</title></section></component>
+  </section></component></structuredBody></component>
+</ClinicalDocument>"#;
+    let typed = segur_cda::parse(xml.as_bytes()).unwrap();
+    let doc = flat::parse(xml.as_bytes()).unwrap();
+    assert_eq!(doc.to_model(), typed);
+    let header = doc.header();
+    assert!(header.body.is_none());
+    assert_eq!(
+        header.id.as_ref().unwrap().extension.as_deref(),
+        Some("a&b")
+    );
+    assert_eq!(header.record_targets, typed.record_targets);
+    let Some(flat::Body::Structured(body)) = doc.body() else {
+        panic!("an N3 body")
+    };
+    let sections: Vec<_> = body.sections().collect();
+    assert_eq!(sections.len(), 1);
+    let s = sections[0];
+    assert_eq!(s.id_attr(), Some("s1"));
+    assert_eq!(s.code().unwrap().code.as_deref(), Some("29545-1"));
+    assert_eq!(s.title().as_deref(), Some("Examen"));
+    assert_eq!(s.text().unwrap().raw, "Tension <content>normale</content>.");
+    assert_eq!(
+        s.sections().next().unwrap().title().as_deref(),
+        Some("Sous-section")
+    );
+    let entry = s.entries().next().unwrap();
+    assert_eq!(entry.type_code(), Some("DRIV"));
+    let obs = entry.statement().unwrap();
+    assert_eq!(obs.kind(), segur_cda::StatementKind::Observation);
+    assert!(obs.has_template("1.3.6.1.4.1.19376.1.5.3.1.4.13"));
+    assert_eq!(
+        obs.status_code().unwrap().code.as_deref(),
+        Some("completed")
+    );
+    // the value's type is resolved where it is written (`v3:` is bound to HL7)
+    let segur_cda::AnyValue::Scalar(v) = obs.values().next().unwrap() else {
+        panic!("a typed value")
+    };
+    assert_eq!(
+        (v.value.as_deref(), v.unit.as_deref()),
+        (Some("12"), Some("cm[Hg]"))
+    );
+    assert_eq!(obs.tagged_codes().count(), 1);
+    let author = obs.participations().next().unwrap();
+    assert_eq!(author.tag, "author");
+    let rel = obs.relationships().next().unwrap();
+    assert_eq!(rel.type_code(), Some("COMP"));
+    assert_eq!(
+        rel.statement().unwrap().kind(),
+        segur_cda::StatementKind::Act
+    );
+    let typed_obs = typed.sections()[0].entries[0].statement.as_ref().unwrap();
+    assert_eq!(&obs.element().to_statement(), typed_obs);
+    assert_eq!(s.element().to_section(), typed.sections()[0]);
+}
+
+/// Text mixed with child elements keeps its place, in generic elements, names and `string()`,
+/// as in the typed parse; a `text` is a narrative block only in a section the typed parse reads
+/// as one.
+#[test]
+fn mixed_content_keeps_its_order() {
+    let xml = "<ClinicalDocument xmlns=\"urn:hl7-org:v3\" xmlns:x=\"urn:x\">\
+        <title>a<sub>b</sub>c<!-- c --> d<sub>e</sub></title>\
+        <x:ext>one <x:b>two</x:b> three<![CDATA[ ]]>four <x:b/> </x:ext>\
+        <recordTarget><patientRole><patient>\
+        <name>Dr <given>Jean</given> <family>DUPONT</family> fils</name>\
+        </patient></patientRole></recordTarget>\
+        <x:ext><section><text>not <b>narrative</b></text></section></x:ext>\
+        </ClinicalDocument>";
+    let typed = segur_cda::parse(xml.as_bytes()).unwrap();
+    let doc = flat::parse(xml.as_bytes()).unwrap();
+    assert_eq!(doc.to_model(), typed);
+    let root = doc.root();
+    assert_eq!(root.child("title").unwrap().string(), "abc de");
+    assert_eq!(typed.title.as_deref(), Some("abc de"));
+    // the direct text, concatenated
+    assert_eq!(root.child("title").unwrap().text(), Some("ac d"));
+    let ext = root.children().find(|c| c.local_name() == "ext").unwrap();
+    let generic = ext.to_element();
+    assert_eq!(generic, typed.extensions[0]);
+    let texts: Vec<_> = generic
+        .children
+        .iter()
+        .map(|n| match n {
+            segur_cda::Node::Text(t) => format!("text {t:?}"),
+            segur_cda::Node::Element(e) => format!("element {}", e.name.local),
+        })
+        .collect();
+    // a blank CDATA section between two pieces stays in the text; blank text is dropped
+    assert_eq!(
+        texts,
+        [
+            "text \"one \"",
+            "element b",
+            "text \" three four \"",
+            "element b"
+        ]
+    );
+    let name = root.descendants().find(|e| e.is("name")).unwrap().to_name();
+    let parts: Vec<_> = name.parts.iter().map(|p| &*p.value).collect();
+    assert_eq!(parts, ["Dr", "Jean", "DUPONT", "fils"]);
+    // a section inside an extension is generic: its text is markup, not a narrative block
+    let text = root.descendants().find(|e| e.is("text")).unwrap();
+    assert_eq!(text.inner_xml(), None);
+    assert_eq!(text.string(), "not narrative");
+}
+
+/// The prefix of an `xsi:type` value must be bound, wherever the type is written: both parses
+/// refuse it.
+#[test]
+fn an_unbound_type_prefix_is_refused() {
+    let xml = b"<ClinicalDocument xmlns=\"urn:hl7-org:v3\" \
+        xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\
+        <id xsi:type=\"nowhere:II\" root=\"1\"/></ClinicalDocument>";
+    let typed = segur_cda::parse(xml).unwrap_err();
+    assert!(
+        matches!(typed.kind, ParseErrorKind::UnboundPrefix { .. }),
+        "{typed}"
+    );
+    let flat = flat::parse(xml).unwrap_err();
+    assert_eq!(flat.kind, typed.kind);
+}

@@ -20,9 +20,50 @@ struct Open {
     text_read: bool,
 }
 
+/// The open elements: the first [`INLINE`] in place (a cursor reading one value allocates
+/// nothing), the deeper ones on the heap.
+struct OpenStack {
+    inline: [Open; INLINE],
+    len: usize,
+    deeper: Vec<Open>,
+}
+
+const INLINE: usize = 8;
+
+impl OpenStack {
+    fn push(&mut self, o: Open) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) => *slot = o,
+            None => self.deeper.push(o),
+        }
+        self.len += 1;
+    }
+
+    fn last_mut(&mut self) -> Option<&mut Open> {
+        let top = self.len.checked_sub(1)?;
+        match self.inline.get_mut(top) {
+            Some(o) => Some(o),
+            None => self.deeper.last_mut(),
+        }
+    }
+
+    fn pop(&mut self) -> Option<Open> {
+        let top = self.len.checked_sub(1)?;
+        self.len = top;
+        match self.inline.get(top) {
+            Some(o) => Some(*o),
+            None => self.deeper.pop(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
 pub(crate) struct FlatCursor<'d> {
     doc: &'d flat::Document<'d>,
-    open: Vec<Open>,
+    open: OpenStack,
     /// The last element entered: the one whose start tag the cursor is on.
     last: usize,
 }
@@ -32,7 +73,16 @@ impl<'d> FlatCursor<'d> {
     pub(crate) fn enter(doc: &'d flat::Document<'d>, at: usize) -> (Self, Start<'d>) {
         let mut c = Self {
             doc,
-            open: Vec::with_capacity(8),
+            open: OpenStack {
+                inline: [Open {
+                    at: 0,
+                    next: 0,
+                    end: 0,
+                    text_read: false,
+                }; INLINE],
+                len: 0,
+                deeper: Vec::new(),
+            },
             last: at,
         };
         let start = c.push(at);
