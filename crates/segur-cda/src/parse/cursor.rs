@@ -50,7 +50,7 @@ pub(crate) trait Cursor<'a> {
 impl<'a> Cursor<'a> for Reader<'a> {
     #[inline(always)]
     fn next_item(&mut self) -> Res<Item<'a>> {
-        Reader::next_item_without_layout(self)
+        Reader::next_content(self)
     }
 
     #[inline(always)]

@@ -158,7 +158,13 @@ impl<'a> Builder<'a> {
     /// The [`TYPED`] flag for element `s`, whose ancestors are `stack`: a `structuredBody` in
     /// the document's `component`, a `section` in the `component` of one of those or of a
     /// typed section.
+    #[inline]
     fn typed(&self, stack: &[usize], s: Start<'a>) -> u8 {
+        let body = match s.local {
+            "section" => false,
+            "structuredBody" => true,
+            _ => return 0,
+        };
         let [.., grandparent, parent] = *stack else {
             return 0;
         };
@@ -166,10 +172,10 @@ impl<'a> Builder<'a> {
         let is_typed = s.is_hl7()
             && parent.ns == HL7
             && self.name(parent) == "component"
-            && match s.local {
-                "structuredBody" => grandparent == 0,
-                "section" => self.index.nodes[grandparent].flags & TYPED != 0,
-                _ => false,
+            && if body {
+                grandparent == 0
+            } else {
+                self.index.nodes[grandparent].flags & TYPED != 0
             };
         if is_typed { TYPED } else { 0 }
     }

@@ -149,7 +149,14 @@ impl<'a> Reader<'a> {
 
     /// [`Self::next_item`] for a caller that drops layout: layout before markup yields no
     /// item (other text is not checked: the caller keeps it, through [`Self::text_content`]).
+    /// Inlined into the flat parse's loop, its one hot caller.
+    #[inline(always)]
     pub(crate) fn next_item_without_layout(&mut self) -> Result<Item<'a>, Box<ParseError>> {
+        self.read_item(true)
+    }
+
+    /// [`Self::next_item_without_layout`], not inlined: for the typed parser's many callers.
+    pub(crate) fn next_content(&mut self) -> Result<Item<'a>, Box<ParseError>> {
         self.read_item(true)
     }
 
