@@ -31,10 +31,11 @@ fn is_xml(mime: &str) -> bool {
 
 /// Reads the facts of one CDA document.
 pub fn cda_facts(bytes: &[u8]) -> Result<CdaFacts> {
-    let doc = segur_cda::parse(bytes).map_err(|e| {
+    let doc = segur_cda::flat::parse(bytes).map_err(|e| {
         Error::new(ErrorKind::Cda, format!("not a readable CDA document: {e}")).with_source(e)
     })?;
-    Ok(facts_of(&doc))
+    // the facts are all in the header
+    Ok(facts_of(&doc.header()))
 }
 
 fn facts_of(doc: &Document<'_>) -> CdaFacts {

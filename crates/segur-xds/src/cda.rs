@@ -466,14 +466,19 @@ impl DocumentEntry {
     }
 
     /// Parses `cda` with `segur-cda`, derives the metadata with [`DocumentEntry::from_cda`] and
-    /// sets `hash` and `size` from these exact bytes.
+    /// sets `hash` and `size` from these exact bytes. Only the header and an N1 body are read
+    /// as typed data (the metadata needs nothing from a structured body's sections).
     pub fn from_cda_bytes(
         cda: &[u8],
         entry_uuid: EntryUuid,
         overrides: &CdaOverrides,
     ) -> Result<Self, XdsError> {
-        let document =
-            segur_cda::parse(cda).map_err(|e| XdsError::new(XdsErrorKind::Cda(e.to_string())))?;
+        let parsed = segur_cda::flat::parse(cda)
+            .map_err(|e| XdsError::new(XdsErrorKind::Cda(e.to_string())))?;
+        let mut document = parsed.header();
+        if let Some(segur_cda::flat::Body::NonXml(body)) = parsed.body() {
+            document.body = Some(segur_cda::Body::NonXml(body));
+        }
         let mut entry = Self::from_cda(&document, entry_uuid, overrides)?;
         entry.set_content(cda);
         Ok(entry)
