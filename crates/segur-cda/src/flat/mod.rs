@@ -12,6 +12,35 @@
 //! (and `segur cda inspect`) use it. It parses faster than quick-xml's raw event loop and
 //! holds less memory than the input; see the crate's "Performance" section.
 //!
+//! Any part of the document reads as typed data, built on demand by the typed parser's own
+//! functions (the typed parser reads through a cursor that walks either the token stream or
+//! this index): [`Document::header`] is the typed header, [`Document::to_model`] the whole
+//! typed tree (equal to what [`crate::parse`] returns, which the fuzz target checks on every
+//! input), [`Element::to_code`], [`Element::to_ii`], [`Element::to_statement`]... one element,
+//! and [`Document::body`] gives views of the body ([`Section`], [`Entry`], [`Statement`],
+//! [`Relationship`]) whose fields are read one at a time. A reader of the header and a few
+//! sections pays for those only; reading every field through the views costs more than
+//! building the tree (see "Performance").
+//!
+//! ```
+//! # let xml = br#"<ClinicalDocument xmlns="urn:hl7-org:v3"><title>T</title>
+//! # <component><structuredBody><component><section>
+//! # <code code="10164-2" codeSystem="2.16.840.1.113883.6.1"/>
+//! # <entry><observation classCode="OBS" moodCode="EVN"><code code="8480-6"/></observation></entry>
+//! # </section></component></structuredBody></component></ClinicalDocument>"#;
+//! let doc = segur_cda::flat::parse(xml)?;
+//! assert_eq!(doc.header().title.as_deref(), Some("T"));
+//! let Some(segur_cda::flat::Body::Structured(body)) = doc.body() else { panic!("N3") };
+//! for section in body.sections() {
+//!     let code = section.code().and_then(|c| c.code);
+//!     assert_eq!(code.as_deref(), Some("10164-2"));
+//!     for statement in section.entries().filter_map(|e| e.statement()) {
+//!         assert_eq!(statement.code().and_then(|c| c.code).as_deref(), Some("8480-6"));
+//!     }
+//! }
+//! # Ok::<(), segur_cda::ParseError>(())
+//! ```
+//!
 //! ```
 //! let xml = br#"<ClinicalDocument xmlns="urn:hl7-org:v3">
 //!   <id root="1.2.250.1.213.1.1.9" extension="42"/>
