@@ -184,6 +184,12 @@ pub(crate) enum NsName {
 #[derive(Clone)]
 pub struct Document<'a> {
     pub(crate) src: Cow<'a, str>,
+    pub(crate) index: Index,
+}
+
+/// The index of a document, without its source (which it points into).
+#[derive(Clone)]
+pub(crate) struct Index {
     /// The elements of the `ClinicalDocument`, in document order (the first is the
     /// `ClinicalDocument`).
     pub(crate) nodes: Vec<Node>,
@@ -205,8 +211,8 @@ impl fmt::Debug for Document<'_> {
     /// The shape only: a document's content is patient data.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Document")
-            .field("elements", &self.nodes.len())
-            .field("attributes", &self.attrs.len())
+            .field("elements", &self.index.nodes.len())
+            .field("attributes", &self.index.attrs.len())
             .field("source_bytes", &self.src.len())
             .finish()
     }
@@ -221,7 +227,7 @@ impl<'a> Document<'a> {
     /// The name of the root element that holds the `ClinicalDocument`, when it is not the
     /// root itself (the `xsl:stylesheet` of the ANS auto-presentable documents).
     pub fn wrapper(&self) -> Option<QName<'_>> {
-        self.wrapper.map(|(at, len, ns)| QName {
+        self.index.wrapper.map(|(at, len, ns)| QName {
             namespace: self.namespace(ns).map(Cow::Borrowed),
             local: Cow::Borrowed(self.span(at, len)),
         })
@@ -229,7 +235,7 @@ impl<'a> Document<'a> {
 
     /// Every element of the `ClinicalDocument`, itself first, in document order.
     pub fn elements(&self) -> impl ExactSizeIterator<Item = Element<'_>> {
-        (0..self.nodes.len()).map(|at| Element { doc: self, at })
+        (0..self.index.nodes.len()).map(|at| Element { doc: self, at })
     }
 
     /// The text that was parsed (UTF-8; transcoded when the input was ISO-8859-1 or
@@ -242,25 +248,19 @@ impl<'a> Document<'a> {
     pub fn into_owned(self) -> Document<'static> {
         Document {
             src: Cow::Owned(self.src.into_owned()),
-            nodes: self.nodes,
-            attrs: self.attrs,
-            strings: self.strings,
-            runs: self.runs,
-            xsi_types: self.xsi_types,
-            namespaces: self.namespaces,
-            wrapper: self.wrapper,
+            index: self.index,
         }
     }
 
     /// The heap bytes the index holds (the source excluded).
     pub fn index_bytes(&self) -> usize {
-        self.nodes.capacity() * size_of::<Node>()
-            + self.attrs.capacity() * size_of::<Attr>()
-            + self.strings.capacity() * size_of::<Box<str>>()
-            + self.strings.iter().map(|s| s.len()).sum::<usize>()
-            + self.runs.capacity() * size_of::<Run>()
-            + self.xsi_types.capacity() * size_of::<(u32, u8)>()
-            + self.namespaces.capacity() * size_of::<NsName>()
+        self.index.nodes.capacity() * size_of::<Node>()
+            + self.index.attrs.capacity() * size_of::<Attr>()
+            + self.index.strings.capacity() * size_of::<Box<str>>()
+            + self.index.strings.iter().map(|s| s.len()).sum::<usize>()
+            + self.index.runs.capacity() * size_of::<Run>()
+            + self.index.xsi_types.capacity() * size_of::<(u32, u8)>()
+            + self.index.namespaces.capacity() * size_of::<NsName>()
     }
 
     /// Element `at` (an index into `nodes`).
@@ -272,13 +272,13 @@ impl<'a> Document<'a> {
     /// end).
     pub(crate) fn run(&self, parent: usize, before: usize) -> Option<&str> {
         let (parent, before) = (u32::try_from(parent).ok()?, u32::try_from(before).ok()?);
-        let from = self.runs.partition_point(|r| r.before < before);
-        let run = self.runs[from..]
+        let from = self.index.runs.partition_point(|r| r.before < before);
+        let run = self.index.runs[from..]
             .iter()
             .take_while(|r| r.before == before)
             .find(|r| r.parent == parent)?;
         Some(if run.owned {
-            self.strings.get(run.text as usize).map_or("", |s| s)
+            self.index.strings.get(run.text as usize).map_or("", |s| s)
         } else {
             self.span(run.text, run.text_len)
         })
@@ -290,7 +290,7 @@ impl<'a> Document<'a> {
     }
 
     fn namespace(&self, ns: u8) -> Option<&str> {
-        match self.namespaces.get(usize::from(ns))? {
+        match self.index.namespaces.get(usize::from(ns))? {
             NsName::Known(0) => None,
             NsName::Known(k) => KNOWN_NS.get(usize::from(*k)).copied(),
             NsName::Span(at, len) => Some(self.span(*at, *len)),
@@ -326,7 +326,7 @@ impl Eq for Element<'_> {}
 
 impl<'d> Element<'d> {
     fn node(&self) -> &'d Node {
-        &self.doc.nodes[self.at]
+        &self.doc.index.nodes[self.at]
     }
 
     /// The local name.
@@ -351,7 +351,7 @@ impl<'d> Element<'d> {
             return None;
         }
         let at = u32::try_from(self.at).ok()?;
-        let types = &self.doc.xsi_types;
+        let types = &self.doc.index.xsi_types;
         let ns = types[types.binary_search_by_key(&at, |&(e, _)| e).ok()?].1;
         let (_, local) = xsi_type_parts(self.attribute_ns(Some(XSI_NS), "type")?);
         Some(QName {
@@ -383,10 +383,11 @@ impl<'d> Element<'d> {
         let doc = self.doc;
         let from = self.node().attrs as usize;
         let to = doc
+            .index
             .nodes
             .get(self.at + 1)
-            .map_or(doc.attrs.len(), |n| n.attrs as usize);
-        doc.attrs[from..to]
+            .map_or(doc.index.attrs.len(), |n| n.attrs as usize);
+        doc.index.attrs[from..to]
             .iter()
             .map(move |a| Attribute { doc, a })
     }
@@ -417,7 +418,11 @@ impl<'d> Element<'d> {
 
     fn text_span(&self, n: &Node) -> &'d str {
         if n.flags & TEXT_OWNED != 0 {
-            self.doc.strings.get(n.text as usize).map_or("", |s| s)
+            self.doc
+                .index
+                .strings
+                .get(n.text as usize)
+                .map_or("", |s| s)
         } else {
             self.doc.span(n.text, n.text_len)
         }
@@ -473,7 +478,7 @@ impl<'d> Element<'d> {
     pub fn parent(&self) -> Option<Self> {
         (0..self.at)
             .rev()
-            .find(|&p| self.doc.nodes[p].end as usize > self.at)
+            .find(|&p| self.doc.index.nodes[p].end as usize > self.at)
             .map(|at| Element { doc: self.doc, at })
     }
 }
@@ -495,7 +500,7 @@ impl<'d> Iterator for Children<'d> {
         }
         let at = self.next;
         // the next sibling follows this child's subtree
-        self.next = (self.doc.nodes[at].end as usize).max(at + 1);
+        self.next = (self.doc.index.nodes[at].end as usize).max(at + 1);
         Some(Element { doc: self.doc, at })
     }
 }
@@ -534,6 +539,7 @@ impl<'d> Attribute<'d> {
     pub fn value(&self) -> &'d str {
         if self.a.flags & VALUE_OWNED != 0 {
             self.doc
+                .index
                 .strings
                 .get(self.a.value as usize)
                 .map_or("", |s| s)

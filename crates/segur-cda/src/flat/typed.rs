@@ -122,6 +122,17 @@ impl<'d> Element<'d> {
         read(self, FlatCursor::capture)
     }
 
+    /// Its `templateId` children, as identifiers.
+    pub fn template_ids(&self) -> impl Iterator<Item = Ii<'d>> + use<'d> {
+        self.children_named("templateId").map(|e| e.to_ii())
+    }
+
+    /// Whether one of its `templateId` children has this root.
+    pub fn has_template(&self, root: &str) -> bool {
+        self.children_named("templateId")
+            .any(|t| t.attribute("root") == Some(root))
+    }
+
     /// Its last child that is the HL7 v3 element `local` (the one the typed model keeps).
     fn last_child(&self, local: &str) -> Option<Self> {
         self.children_named(local).last()
@@ -214,14 +225,12 @@ impl<'d> Section<'d> {
 
     /// `templateId`s.
     pub fn template_ids(&self) -> impl Iterator<Item = Ii<'d>> + use<'d> {
-        self.0.children_named("templateId").map(|e| e.to_ii())
+        self.0.template_ids()
     }
 
     /// Whether one of its templateIds has this root.
     pub fn has_template(&self, root: &str) -> bool {
-        self.0
-            .children_named("templateId")
-            .any(|t| t.attribute("root") == Some(root))
+        self.0.has_template(root)
     }
 
     /// `id`.
@@ -353,14 +362,12 @@ impl<'d> Statement<'d> {
 
     /// `templateId`s.
     pub fn template_ids(&self) -> impl Iterator<Item = Ii<'d>> + use<'d> {
-        self.0.children_named("templateId").map(|e| e.to_ii())
+        self.0.template_ids()
     }
 
     /// Whether one of its templateIds has this root.
     pub fn has_template(&self, root: &str) -> bool {
-        self.0
-            .children_named("templateId")
-            .any(|t| t.attribute("root") == Some(root))
+        self.0.has_template(root)
     }
 
     /// `id`s.

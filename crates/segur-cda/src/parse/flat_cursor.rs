@@ -118,7 +118,7 @@ impl<'d> Cursor<'d> for FlatCursor<'d> {
         };
         if !o.text_read {
             o.text_read = true;
-            let flags = doc.nodes[o.at].flags;
+            let flags = doc.index.nodes[o.at].flags;
             if flags & MIXED != 0 {
                 if let Some(text) = doc.run(o.at, o.next) {
                     return Ok(Self::text_item(o.at, text));
@@ -209,7 +209,7 @@ impl<'d> Cursor<'d> for FlatCursor<'d> {
 
     fn at_empty_element(&self) -> bool {
         let e = self.doc.element(self.last);
-        e.end() == self.last + 1 && self.doc.nodes[self.last].flags & HAS_TEXT == 0
+        e.end() == self.last + 1 && self.doc.index.nodes[self.last].flags & HAS_TEXT == 0
     }
 
     fn only_attributes(&self, allowed: &[&str]) -> bool {

@@ -6,38 +6,11 @@ use std::borrow::Cow;
 use super::reader::{Item, Reader, Start, xsi_type_parts};
 use crate::error::{Limit, ParseError, ParseErrorKind};
 use crate::flat::{
-    Attr, BASE64, Document, HAS_TEXT, HL7, KNOWN_NS, MIXED, NO_NS, Node, NsName, Run, TEXT_OWNED,
+    Attr, BASE64, HAS_TEXT, HL7, Index, KNOWN_NS, MIXED, NO_NS, Node, NsName, Run, TEXT_OWNED,
     TEXT_RAW, TYPED, VALUE_OWNED, XSI, XSI_TYPE,
 };
 
 type Res<T> = Result<T, Box<ParseError>>;
-
-/// The index of a document, without its source (which it points into).
-pub(crate) struct Index {
-    nodes: Vec<Node>,
-    attrs: Vec<Attr>,
-    strings: Vec<Box<str>>,
-    runs: Vec<Run>,
-    xsi_types: Vec<(u32, u8)>,
-    namespaces: Vec<NsName>,
-    wrapper: Option<(u32, u32, u8)>,
-}
-
-impl Index {
-    /// The document made of this index over `src`, the text it was built from.
-    pub(crate) fn over(self, src: Cow<'_, str>) -> Document<'_> {
-        Document {
-            src,
-            nodes: self.nodes,
-            attrs: self.attrs,
-            strings: self.strings,
-            runs: self.runs,
-            xsi_types: self.xsi_types,
-            namespaces: self.namespaces,
-            wrapper: self.wrapper,
-        }
-    }
-}
 
 /// Offsets fit in 32 bits: the caller refuses larger sources.
 fn offset(src: &str, part: &str) -> u32 {

@@ -135,7 +135,7 @@ pub(crate) fn parse_flat<'a>(
         return Err(input_too_large(u32::MAX as usize));
     }
     let index = parse_document(&src, limits, flat_index::build).map_err(|e| *e)?;
-    Ok(index.over(src))
+    Ok(flat::Document { src, index })
 }
 
 /// The error for an input larger than `max` bytes.
