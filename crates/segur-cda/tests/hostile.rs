@@ -76,6 +76,8 @@ fn nesting_up_to_the_cap_parses_on_a_default_thread() {
     doc.push_str("</structuredBody></component></ClinicalDocument>");
     let parsed = parse(doc.as_bytes()).unwrap();
     assert_eq!(parsed.all_sections().len(), levels);
+    // the same functions read the flat index, through another cursor
+    assert!(segur_cda::flat::parse(doc.as_bytes()).unwrap().to_model() == parsed);
 
     let mut doc = String::from(
         r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><component><structuredBody><component><section><entry>"#,
@@ -88,6 +90,7 @@ fn nesting_up_to_the_cap_parses_on_a_default_thread() {
     );
     let parsed = parse(doc.as_bytes()).unwrap();
     assert_eq!(parsed.sections()[0].statements().len(), levels - 3);
+    assert!(segur_cda::flat::parse(doc.as_bytes()).unwrap().to_model() == parsed);
 
     // deep nesting inside an unknown element is captured generically, without recursion
     let mut ext = String::from(r#"<ClinicalDocument xmlns="urn:hl7-org:v3">"#);
@@ -96,6 +99,7 @@ fn nesting_up_to_the_cap_parses_on_a_default_thread() {
     ext.push_str("</ClinicalDocument>");
     let doc = parse(ext.as_bytes()).unwrap();
     assert_eq!(doc.extensions.len(), 1);
+    assert!(segur_cda::flat::parse(ext.as_bytes()).unwrap().to_model() == doc);
 }
 
 /// Extensions and a statement's tagged codes are kept in the order the writer puts them back
