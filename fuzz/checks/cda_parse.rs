@@ -119,6 +119,7 @@ fn check_typed_reading(doc: &flat::Document<'_>, model: &segur_cda::Document<'_>
     match (doc.body(), &model.body) {
         (Some(flat::Body::Structured(f)), Some(Body::Structured(t))) => {
             same_sections(f.sections(), &t.sections);
+            assert_eq!(f.all_sections().count(), model.all_sections().len());
         }
         (Some(flat::Body::NonXml(f)), Some(Body::NonXml(t))) => assert!(f == *t),
         (None, None) => {}

@@ -278,6 +278,9 @@ fn the_flat_parse_agrees_with_the_typed_tree() {
         match (&typed.body, doc.body()) {
             (Some(Body::Structured(t)), Some(flat::Body::Structured(f))) => {
                 same_sections(&name, f.sections(), &t.sections);
+                let all: Vec<_> = f.all_sections().map(|s| s.element().to_section()).collect();
+                let typed_all: Vec<_> = typed.all_sections().into_iter().cloned().collect();
+                assert!(all == typed_all, "{name}: all sections");
             }
             (Some(Body::NonXml(t)), Some(flat::Body::NonXml(f))) => assert_eq!(&f, t, "{name}"),
             (None, None) => {}

@@ -297,6 +297,14 @@ fn typed_reading_agrees_with_the_typed_parse() {
         s.sections().next().unwrap().title().as_deref(),
         Some("Sous-section")
     );
+    let all: Vec<_> = body.all_sections().map(|s| s.title()).collect();
+    assert_eq!(all.len(), typed.all_sections().len());
+    assert_eq!(all[1].as_deref(), Some("Sous-section"));
+    assert_eq!(
+        body.find_section_by_code("29545-1").unwrap().id_attr(),
+        Some("s1")
+    );
+    assert!(body.find_section_by_template("1.2.3").is_none());
     let entry = s.entries().next().unwrap();
     assert_eq!(entry.type_code(), Some("DRIV"));
     let obs = entry.statement().unwrap();

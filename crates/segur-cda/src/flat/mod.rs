@@ -360,6 +360,11 @@ impl<'d> Element<'d> {
         })
     }
 
+    /// Whether it is a `structuredBody` or a `section` where the typed model reads one.
+    pub(crate) fn is_typed(&self) -> bool {
+        self.node().flags & TYPED != 0
+    }
+
     /// Whether the element is in the HL7 v3 namespace.
     pub fn is_hl7(&self) -> bool {
         self.node().ns == HL7

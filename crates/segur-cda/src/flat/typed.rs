@@ -200,6 +200,25 @@ impl<'d> StructuredBody<'d> {
     pub fn sections(&self) -> impl Iterator<Item = Section<'d>> + use<'d> {
         sections_of(self.0)
     }
+
+    /// Every section at any depth, in document order (each before the sections it holds).
+    pub fn all_sections(&self) -> impl Iterator<Item = Section<'d>> + use<'d> {
+        self.0
+            .descendants()
+            .filter(|e| e.is_typed() && e.local_name() == "section")
+            .map(Section)
+    }
+
+    /// The first section (at any depth) with a templateId of this root.
+    pub fn find_section_by_template(&self, root: &str) -> Option<Section<'d>> {
+        self.all_sections().find(|s| s.has_template(root))
+    }
+
+    /// The first section (at any depth) with this `code/@code`.
+    pub fn find_section_by_code(&self, code: &str) -> Option<Section<'d>> {
+        self.all_sections()
+            .find(|s| s.code().and_then(|c| c.code).as_deref() == Some(code))
+    }
 }
 
 fn sections_of(e: Element<'_>) -> impl Iterator<Item = Section<'_>> {
