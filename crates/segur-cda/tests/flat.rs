@@ -402,3 +402,16 @@ fn an_unbound_type_prefix_is_refused() {
     let flat = flat::parse(xml).unwrap_err();
     assert_eq!(flat.kind, typed.kind);
 }
+
+/// A namespace declaration for a prefix named `type` is no `xsi:type` (found by
+/// `fuzz_cda_parse`: the typed parse looked the prefix `xmlns` up, and refused the document).
+#[test]
+fn a_prefix_named_type_is_no_type() {
+    let xml = b"<ClinicalDocument xmlns=\"urn:hl7-org:v3\">\
+        <x xmlns:type=\"urn:x\" a=\"1\"/><effectiveTime xmlns:type=\"urn:x\" value=\"2026\"/>\
+        </ClinicalDocument>";
+    let typed = segur_cda::parse(xml).unwrap();
+    assert_eq!(typed.extensions[0].xsi_type, None);
+    assert_eq!(typed.effective_time.as_ref().unwrap().xsi_type, None);
+    assert_eq!(flat::parse(xml).unwrap().to_model(), typed);
+}

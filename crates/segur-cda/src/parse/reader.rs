@@ -575,7 +575,8 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let (prefix, local) = split_at_prefix(a.name, a.prefix_len);
-            if local != "type" {
+            // `xmlns:type` declares a prefix: it is no attribute
+            if local != "type" || prefix == "xmlns" {
                 continue;
             }
             if self
