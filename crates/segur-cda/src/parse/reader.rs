@@ -155,7 +155,7 @@ impl<'a> Reader<'a> {
         self.read_item(true)
     }
 
-    /// [`Self::next_item_without_layout`], not forced inline: for the typed parser's many callers.
+    /// [`Self::next_item_without_layout`], not forced inline (the typed parser's many callers).
     pub(crate) fn next_content(&mut self) -> Result<Item<'a>, Box<ParseError>> {
         self.read_item(true)
     }
