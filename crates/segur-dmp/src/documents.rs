@@ -357,7 +357,7 @@ impl Retrieve {
     /// inline base64 decoded. A `Failure` status becomes [`DmpErrorKind::Registry`]
     /// (`XDSDocumentUniqueIdError` for an unknown document).
     pub fn parse_response(response: &HttpResponse) -> Result<Vec<RetrievedDocument>, DmpError> {
-        let (soap, payload) = read_payload(response)?;
+        let (mut soap, payload) = read_payload(response)?;
         let root = xml::parse(payload.xml.as_bytes())?;
         if root.name != "RetrieveDocumentSetResponse" {
             return Err(DmpError::invalid("ITI-43 response root", root.name));
@@ -404,7 +404,8 @@ impl Retrieve {
                             href,
                         ));
                     }
-                    part.body.clone()
+                    // each part is used once: moved out, not copied
+                    soap.message.take_part(href)?
                 }
                 None => base64::engine::general_purpose::STANDARD
                     .decode(document.text.split_ascii_whitespace().collect::<String>())

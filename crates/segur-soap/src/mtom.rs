@@ -287,10 +287,21 @@ impl MtomMessage {
 
     /// The part a `cid:` URL or a Content-ID designates (URL-decoded, angle brackets ignored).
     pub fn part(&self, reference: &str) -> Result<&MimePart, Error> {
+        self.part_index(reference).map(|i| &self.parts[i])
+    }
+
+    /// Moves the body of the part `reference` designates (see [`Self::part`]) out of the
+    /// message, leaving it empty: for a caller that consumes each part once, without a copy.
+    pub fn take_part(&mut self, reference: &str) -> Result<Vec<u8>, Error> {
+        let i = self.part_index(reference)?;
+        Ok(std::mem::take(&mut self.parts[i].body))
+    }
+
+    fn part_index(&self, reference: &str) -> Result<usize, Error> {
         let id = reference.trim();
         let id = id.strip_prefix("cid:").unwrap_or(id);
         let id = percent_decode(strip_angles(id));
-        self.ids.get(&*id).map(|&i| &self.parts[i]).ok_or_else(|| {
+        self.ids.get(&*id).copied().ok_or_else(|| {
             Error::new(ErrorKind::MissingPart {
                 content_id: id.into_owned(),
             })
@@ -579,6 +590,13 @@ mod tests {
         assert_eq!(msg.binary_content(&first_doc).unwrap().as_ref(), binary);
         let inline = "<Document>PGEvPg==\n</Document>";
         assert_eq!(msg.binary_content(inline).unwrap().as_ref(), b"<a/>");
+        // a part moved out is not copied, and leaves an empty body
+        let mut msg = msg;
+        let ptr = msg.part(&a1.href()).unwrap().body.as_ptr();
+        let taken = msg.take_part(&a1.href()).unwrap();
+        assert_eq!((taken.as_ptr(), taken.as_slice()), (ptr, binary.as_slice()));
+        assert!(msg.part(&a1.href()).unwrap().body.is_empty());
+        assert!(msg.take_part("cid:nope").is_err());
     }
 
     #[test]
