@@ -98,7 +98,7 @@ pub(crate) const XSI: u8 = 3;
 /// The namespaces every document knows, at their indexes.
 pub(crate) const KNOWN_NS: [&str; 4] = ["", HL7_NS, XML_NS, XSI_NS];
 
-/// `Node::flags`: the text is an index into [`Document::strings`] (it was decoded or
+/// `Node::flags`: the text is an index into [`Index::strings`] (it was decoded or
 /// concatenated).
 pub(crate) const TEXT_OWNED: u8 = 1;
 /// `Node::flags`: the text is the element's content kept as written (markup included): a
@@ -114,13 +114,13 @@ pub(crate) const BASE64: u8 = 8;
 /// it as one: the `text` of such a section is a narrative block.
 pub(crate) const TYPED: u8 = 16;
 /// `Node::flags`: the element holds both text and child elements: its pieces of text, in
-/// their places among the children, are in [`Document::runs`].
+/// their places among the children, are in [`Index::runs`].
 pub(crate) const MIXED: u8 = 32;
 /// `Node::flags`: the element has an `xsi:type`, whose value's namespace is in
-/// [`Document::xsi_types`].
+/// [`Index::xsi_types`].
 pub(crate) const XSI_TYPE: u8 = 64;
 
-/// `Attr::flags`: the value is an index into [`Document::strings`] (it was decoded).
+/// `Attr::flags`: the value is an index into [`Index::strings`] (it was decoded).
 pub(crate) const VALUE_OWNED: u8 = 1;
 
 /// A piece of the text of an element with [`MIXED`] content: the text between two of its
@@ -131,7 +131,7 @@ pub(crate) struct Run {
     pub(crate) parent: u32,
     /// The child it precedes (the parent's `end` for text after the last child).
     pub(crate) before: u32,
-    /// A span of the source or, when `owned`, an index into [`Document::strings`].
+    /// A span of the source or, when `owned`, an index into [`Index::strings`].
     pub(crate) text: u32,
     pub(crate) text_len: u32,
     pub(crate) owned: bool,
@@ -149,7 +149,7 @@ pub(crate) struct Node {
     /// in between).
     pub(crate) end: u32,
     /// Its text: a span of the source (offset, length) or, with [`TEXT_OWNED`], an index into
-    /// [`Document::strings`] (in `text`).
+    /// [`Index::strings`] (in `text`).
     pub(crate) text: u32,
     pub(crate) text_len: u32,
     pub(crate) name_len: u16,
@@ -164,7 +164,7 @@ pub(crate) struct Attr {
     /// The offset of its local name in the source.
     pub(crate) name: u32,
     /// Its normalised value: a span of the source or, with [`VALUE_OWNED`], an index into
-    /// [`Document::strings`] (in `value`).
+    /// [`Index::strings`] (in `value`).
     pub(crate) value: u32,
     pub(crate) value_len: u32,
     pub(crate) name_len: u16,
@@ -205,6 +205,19 @@ pub(crate) struct Index {
     /// The root element holding the `ClinicalDocument` (auto-presentable documents): its
     /// local name's offset and length, and its namespace index.
     pub(crate) wrapper: Option<(u32, u32, u8)>,
+}
+
+impl Index {
+    /// A string of the document: the span `at`, `len` of `src` or, when `owned`, entry `at`
+    /// of [`Self::strings`].
+    pub(crate) fn string<'s>(&'s self, src: &'s str, at: u32, len: u32, owned: bool) -> &'s str {
+        if owned {
+            self.strings.get(at as usize).map_or("", |s| s)
+        } else {
+            let at = at as usize;
+            src.get(at..at + len as usize).unwrap_or("")
+        }
+    }
 }
 
 impl fmt::Debug for Document<'_> {
@@ -277,16 +290,16 @@ impl<'a> Document<'a> {
             .iter()
             .take_while(|r| r.before == before)
             .find(|r| r.parent == parent)?;
-        Some(if run.owned {
-            self.index.strings.get(run.text as usize).map_or("", |s| s)
-        } else {
-            self.span(run.text, run.text_len)
-        })
+        Some(self.string(run.text, run.text_len, run.owned))
+    }
+
+    /// See [`Index::string`].
+    fn string(&self, at: u32, len: u32, owned: bool) -> &str {
+        self.index.string(&self.src, at, len, owned)
     }
 
     fn span(&self, at: u32, len: u32) -> &str {
-        let at = at as usize;
-        self.src.get(at..at + len as usize).unwrap_or("")
+        self.string(at, len, false)
     }
 
     fn namespace(&self, ns: u8) -> Option<&str> {
@@ -422,15 +435,8 @@ impl<'d> Element<'d> {
     }
 
     fn text_span(&self, n: &Node) -> &'d str {
-        if n.flags & TEXT_OWNED != 0 {
-            self.doc
-                .index
-                .strings
-                .get(n.text as usize)
-                .map_or("", |s| s)
-        } else {
-            self.doc.span(n.text, n.text_len)
-        }
+        self.doc
+            .string(n.text, n.text_len, n.flags & TEXT_OWNED != 0)
     }
 
     /// The content of a narrative block (`section/text`), as written: markup, references and
@@ -542,14 +548,8 @@ impl<'d> Attribute<'d> {
 
     /// The normalised value.
     pub fn value(&self) -> &'d str {
-        if self.a.flags & VALUE_OWNED != 0 {
-            self.doc
-                .index
-                .strings
-                .get(self.a.value as usize)
-                .map_or("", |s| s)
-        } else {
-            self.doc.span(self.a.value, self.a.value_len)
-        }
+        let a = self.a;
+        self.doc
+            .string(a.value, a.value_len, a.flags & VALUE_OWNED != 0)
     }
 }

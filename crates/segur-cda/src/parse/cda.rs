@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::cursor::{Cursor, Res};
+use super::cursor::{Cursor, Res, join};
 use super::reader::{Item, Start, TextItem, is_blank};
 use crate::model::{
     Addr, AddrPart, AnyValue, Body, CODED_ATTRIBUTES, ClinicalStatement, Code, CodeTag, CodedType,
@@ -257,11 +257,7 @@ pub(crate) fn ed_fill<'a, R: Cursor<'a>>(r: &mut R, s: Start<'a>, e: &mut Ed<'a>
             }
             Item::Child(c) => tight(&mut e.more_mut().extensions).push(r.capture(c)?),
             Item::Text(t) => {
-                let t = r.text_content(t, e.is_base64())?;
-                content = Some(match content {
-                    None => t,
-                    Some(prev) => Cow::Owned(prev.into_owned() + &t),
-                });
+                content = Some(join(content, r.text_content(t, e.is_base64())?));
             }
         }
     }

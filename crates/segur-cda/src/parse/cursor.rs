@@ -22,8 +22,23 @@ pub(crate) trait Cursor<'a> {
     fn skip(&mut self) -> Res<()>;
     /// Skips the rest of the current element, a narrative block, and returns it as written.
     fn skip_raw(&mut self) -> Res<&'a str>;
-    /// The text of the current element and its descendants, concatenated; consumes it.
-    fn text(&mut self) -> Res<Cow<'a, str>>;
+    /// The character data of the current element and its descendants, concatenated (the
+    /// XPath `string()` of the element, layout left out); consumes the element.
+    fn text(&mut self) -> Res<Cow<'a, str>> {
+        let mut out: Option<Cow<'a, str>> = None;
+        // the elements open inside the current one
+        let mut depth = 0_usize;
+        loop {
+            match self.next_item()? {
+                Item::Child(_) => depth += 1,
+                Item::End(_) if depth == 0 => return Ok(out.unwrap_or(Cow::Borrowed(""))),
+                Item::End(_) => depth -= 1,
+                Item::Text(t) => {
+                    out = Some(join(out, self.text_content(t, false)?));
+                }
+            }
+        }
+    }
     /// The content of a text item (see [`Reader::text_content`]).
     fn text_content(&self, t: TextItem<'a>, base64: bool) -> Res<Cow<'a, str>>;
     /// The value of the unprefixed attribute `name` of start tag `at`.
@@ -47,6 +62,14 @@ pub(crate) trait Cursor<'a> {
     fn capture(&mut self, start: Start<'a>) -> Res<Element<'a>>;
 }
 
+/// `text` after `before`: borrowed while it is one piece.
+pub(crate) fn join<'a>(before: Option<Cow<'a, str>>, text: Cow<'a, str>) -> Cow<'a, str> {
+    match before {
+        None => text,
+        Some(prev) => Cow::Owned(prev.into_owned() + &text),
+    }
+}
+
 impl<'a> Cursor<'a> for Reader<'a> {
     #[inline(always)]
     fn next_item(&mut self) -> Res<Item<'a>> {
@@ -66,11 +89,6 @@ impl<'a> Cursor<'a> for Reader<'a> {
     #[inline(always)]
     fn skip_raw(&mut self) -> Res<&'a str> {
         Reader::skip_raw(self)
-    }
-
-    #[inline(always)]
-    fn text(&mut self) -> Res<Cow<'a, str>> {
-        Reader::text(self)
     }
 
     #[inline(always)]

@@ -159,25 +159,6 @@ impl<'d> Cursor<'d> for FlatCursor<'d> {
         Ok(self.doc.element(at).inner_xml().unwrap_or(""))
     }
 
-    fn text(&mut self) -> Res<Cow<'d, str>> {
-        let depth = self.open.len();
-        let mut out: Option<Cow<'d, str>> = None;
-        loop {
-            match self.next_item()? {
-                Item::Text(t) => {
-                    out = Some(match out {
-                        None => Cow::Borrowed(t.raw),
-                        Some(prev) => Cow::Owned(prev.into_owned() + t.raw),
-                    });
-                }
-                Item::End(_) if self.open.len() < depth => {
-                    return Ok(out.unwrap_or(Cow::Borrowed("")));
-                }
-                _ => {}
-            }
-        }
-    }
-
     fn text_content(&self, t: TextItem<'d>, _base64: bool) -> Res<Cow<'d, str>> {
         // decoded when the index was built
         Ok(Cow::Borrowed(t.raw))

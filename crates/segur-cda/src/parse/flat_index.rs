@@ -182,11 +182,9 @@ impl<'a> Builder<'a> {
             && last.parent == parent
             && last.before == before
         {
-            let mut joined = if last.owned {
-                self.index.strings[last.text as usize].to_string()
-            } else {
-                self.src[last.text as usize..(last.text + last.text_len) as usize].to_owned()
-            };
+            let mut joined = (self.index)
+                .string(self.src, last.text, last.text_len, last.owned)
+                .to_owned();
             joined.push_str(text);
             let i = self.own(joined);
             if let Some(last) = self.index.runs.last_mut() {

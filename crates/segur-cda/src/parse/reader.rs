@@ -587,11 +587,12 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let value = attr_value(a).map_err(|k| self.error(k, offset))?;
-            let (vp, vl) = xsi_type_parts(&value);
-            let ns = self.resolve(vp, true).map_err(|k| self.error(k, offset))?;
+            let ns = (self.resolve(xsi_type_parts(&value).0, true))
+                .map_err(|k| self.error(k, offset))?;
+            // borrowed from the input when the value is
             let local = match value {
                 Cow::Borrowed(v) => Cow::Borrowed(xsi_type_parts(v).1),
-                Cow::Owned(_) => Cow::Owned(vl.to_owned()),
+                Cow::Owned(v) => Cow::Owned(xsi_type_parts(&v).1.to_owned()),
             };
             return Ok(Some(QName {
                 namespace: ns.map(Cow::Borrowed),
@@ -620,28 +621,6 @@ impl<'a> Reader<'a> {
             prefix == "xmlns"
                 || (local == "type" && self.resolve(prefix, false) == Ok(Some(XSI_NS)))
         })
-    }
-
-    /// The character data of the current element and its descendants, concatenated (the
-    /// XPath `string()` of the element, layout left out); consumes the element.
-    pub(crate) fn text(&mut self) -> Result<Cow<'a, str>, Box<ParseError>> {
-        let target = self.open.len() - 1;
-        let mut out: Option<Cow<'a, str>> = None;
-        loop {
-            match self.read_item(true)? {
-                Item::End(_) if self.open.len() == target => {
-                    return Ok(out.unwrap_or(Cow::Borrowed("")));
-                }
-                Item::Text(t) => {
-                    let t = self.text_content(t, false)?;
-                    out = Some(match out {
-                        None => t,
-                        Some(prev) => Cow::Owned(prev.into_owned() + &t),
-                    });
-                }
-                _ => {}
-            }
-        }
     }
 
     /// The current element as a generic [`Element`] (attributes resolved, namespace declarations
@@ -761,13 +740,13 @@ fn split_at_prefix(name: &str, prefix_len: usize) -> (&str, &str) {
     )
 }
 
-/// Splits `p:l` into (`p`, `l`); (`""`, name) without prefix.
-#[inline]
 /// The prefix and local name of an `xsi:type` value.
 pub(crate) fn xsi_type_parts(value: &str) -> (&str, &str) {
     split_qname(value.trim())
 }
 
+/// Splits `p:l` into (`p`, `l`); (`""`, name) without prefix.
+#[inline]
 pub(crate) fn split_qname(name: &str) -> (&str, &str) {
     // names are short: a plain loop beats a memchr call here
     match name.bytes().position(|b| b == b':') {
