@@ -14,9 +14,8 @@ use crate::flat;
 use crate::model::Document;
 pub(crate) use cursor::{Cursor, Res};
 pub(crate) use flat_cursor::FlatCursor;
-pub(crate) use reader::Start;
-pub(crate) use reader::xsi_type_parts;
 use reader::{Item, Reader, is_blank};
+pub(crate) use reader::{Start, xsi_type_parts};
 use tokenizer::{Token, Tokenizer};
 
 /// Nesting deeper than this is refused whatever [`Limits::max_depth`] says: the typed parser
