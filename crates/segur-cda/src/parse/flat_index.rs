@@ -2,6 +2,7 @@
 //! [`crate::flat`]).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use super::reader::{Item, Reader, Start, xsi_type_parts};
 use crate::error::{Limit, ParseError, ParseErrorKind};
@@ -31,8 +32,15 @@ struct Builder<'a> {
     index: Index,
     /// The text of each open element that has some, while it is read in several pieces.
     open_text: Vec<(usize, String)>,
-    /// The last namespace name looked up and its index: most elements share their parent's.
-    last_ns: (&'a str, u8),
+    /// The last two namespace names looked up and their indexes, the last first: most
+    /// elements share their parent's, and most prefixed attributes (`xsi:type`) the previous
+    /// one's.
+    recent_ns: [(&'a str, u8); 2],
+    /// The index of each namespace declaration looked up so far, by the offset of its name in
+    /// the source: each declaration's name is compared with the known ones once, however
+    /// often the document switches between prefixes (comparing names of a megabyte at every
+    /// element made the parse quadratic).
+    by_place: HashMap<u32, u8>,
 }
 
 /// Reads the `ClinicalDocument` element `root` (its start tag just read) into an index.
@@ -59,7 +67,8 @@ pub(super) fn build<'a>(
             wrapper: None,
         },
         open_text: Vec::new(),
-        last_ns: (crate::model::HL7_NS, HL7),
+        recent_ns: [(crate::model::HL7_NS, HL7); 2],
+        by_place: HashMap::new(),
     };
     if let Some(w) = wrapper {
         let ns = match w.ns {
@@ -314,12 +323,17 @@ impl<'a> Builder<'a> {
 
     /// The index of namespace `uri` (a span of the source or a known name), added if new.
     fn namespace(&mut self, r: &Reader<'a>, uri: &'a str, offset_: usize) -> Res<u8> {
-        // the same declaration as the last lookup: the same span of the source
-        if std::ptr::eq(uri, self.last_ns.0) {
-            return Ok(self.last_ns.1);
+        // the same declarations as the last lookups: the same spans of the source
+        let [last, before] = self.recent_ns;
+        if std::ptr::eq(uri, last.0) {
+            return Ok(last.1);
+        }
+        if std::ptr::eq(uri, before.0) {
+            self.recent_ns = [before, last];
+            return Ok(before.1);
         }
         let i = self.find_namespace(r, uri, offset_)?;
-        self.last_ns = (uri, i);
+        self.recent_ns = [(uri, i), last];
         Ok(i)
     }
 
@@ -327,6 +341,26 @@ impl<'a> Builder<'a> {
         if uri == crate::model::HL7_NS {
             return Ok(HL7);
         }
+        let src = self.src;
+        let place = (uri.as_ptr() as usize)
+            .checked_sub(src.as_ptr() as usize)
+            .filter(|at| at + uri.len() <= src.len())
+            .and_then(|at| u32::try_from(at).ok());
+        if let Some(at) = place
+            && let Some(&i) = self.by_place.get(&at)
+        {
+            return Ok(i);
+        }
+        let i = self.add_namespace(r, uri, offset_)?;
+        if let Some(at) = place {
+            self.by_place.insert(at, i);
+        }
+        Ok(i)
+    }
+
+    /// The index of namespace name `uri` in the index's table, compared by content; added if
+    /// new.
+    fn add_namespace(&mut self, r: &Reader<'a>, uri: &'a str, offset_: usize) -> Res<u8> {
         let src = self.src;
         let found = self.index.namespaces.iter().position(|n| match *n {
             NsName::Known(k) => KNOWN_NS[usize::from(k)] == uri,

@@ -2,6 +2,7 @@
 //! the cursor operations the typed parser uses (`next_child`, `skip`, `text`, `capture`).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use super::tokenizer::{
     FORBIDDEN_CHAR, RawAttr, Token, Tokenizer, find_forbidden_char, find_invalid_char_data,
@@ -18,6 +19,9 @@ struct Binding<'a> {
     prefix: &'a str,
     /// Empty for an un-declaration of the default namespace (`xmlns=""`).
     uri: &'a str,
+    /// The index in [`Reader::ns`] of the binding of the same prefix this one hides, if any
+    /// (restored when this one goes out of scope).
+    hides: Option<usize>,
 }
 
 /// An open element.
@@ -88,6 +92,10 @@ pub(crate) struct Reader<'a> {
     src: &'a str,
     tok: Tokenizer<'a>,
     ns: Vec<Binding<'a>>,
+    /// The innermost binding in scope of each declared prefix (an index into `ns`): a prefix
+    /// resolves in constant time however many bindings are in scope (a document can declare
+    /// thousands, and a search through them for every prefixed name made parsing quadratic).
+    prefixes: HashMap<&'a str, usize>,
     /// The default namespace in scope (the last `xmlns` binding of `ns`), kept at hand because
     /// every unprefixed element resolves it.
     default_ns: Option<&'a str>,
@@ -114,6 +122,7 @@ impl<'a> Reader<'a> {
             src,
             tok: Tokenizer::new(src, pos, limits.max_attributes, limits.max_text_len),
             ns: Vec::with_capacity(16),
+            prefixes: HashMap::new(),
             default_ns: None,
             open: Vec::with_capacity(64),
             pending_empty_end: false,
@@ -199,8 +208,7 @@ impl<'a> Reader<'a> {
         if self.pending_empty_end {
             self.pending_empty_end = false;
             let open = self.open.pop().expect("an empty element is open");
-            self.ns.truncate(open.ns_mark);
-            self.default_ns = open.prev_default;
+            self.close_scope(&open);
             return Ok(Item::End(self.tok.pos()));
         }
         self.tok.expected_end = self.open.last().map(|o| (o.qname, o.name_at));
@@ -231,8 +239,7 @@ impl<'a> Reader<'a> {
                     self.open.push(open);
                     return Err(self.error(kind, offset));
                 }
-                self.ns.truncate(open.ns_mark);
-                self.default_ns = open.prev_default;
+                self.close_scope(&open);
                 Ok(Item::End(offset))
             }
             Token::Text {
@@ -327,6 +334,30 @@ impl<'a> Reader<'a> {
         Ok(Start { local, ns, offset })
     }
 
+    /// Ends the namespace scope of the element `open`, which has just been closed.
+    #[inline(always)]
+    fn close_scope(&mut self, open: &Open<'a>) {
+        self.default_ns = open.prev_default;
+        if self.ns.len() > open.ns_mark {
+            self.unbind(open.ns_mark);
+        }
+    }
+
+    /// Removes the bindings from `mark` on, innermost first, uncovering those they hid.
+    #[inline(never)]
+    fn unbind(&mut self, mark: usize) {
+        while self.ns.len() > mark {
+            let Some(b) = self.ns.pop() else { break };
+            if b.prefix.is_empty() {
+                continue;
+            }
+            match b.hides {
+                Some(i) => self.prefixes.insert(b.prefix, i),
+                None => self.prefixes.remove(b.prefix),
+            };
+        }
+    }
+
     /// Binds the namespaces the current start tag declares.
     #[inline(never)]
     fn declare_namespaces(&mut self, offset: usize) -> Result<(), Box<ParseError>> {
@@ -365,9 +396,14 @@ impl<'a> Reader<'a> {
             if prefix.is_empty() {
                 self.default_ns = (!a.value.is_empty()).then_some(a.value);
             }
+            let hides = match prefix {
+                "" => None,
+                _ => self.prefixes.insert(prefix, self.ns.len()),
+            };
             self.ns.push(Binding {
                 prefix,
                 uri: a.value,
+                hides,
             });
         }
         Ok(())
@@ -438,7 +474,14 @@ impl<'a> Reader<'a> {
         if prefix == "xml" {
             return Ok(Some(XML_NS));
         }
-        match self.ns.iter().rev().find(|b| b.prefix == prefix) {
+        // the innermost bindings first (documents declare a dozen at most), then the table
+        let inner = self
+            .ns
+            .get(self.ns.len().saturating_sub(16)..)
+            .unwrap_or_default();
+        let recent = inner.iter().rev().find(|b| b.prefix == prefix);
+        let found = recent.or_else(|| self.prefixes.get(prefix).and_then(|&i| self.ns.get(i)));
+        match found {
             Some(b) => Ok(Some(b.uri)),
             None => Err(ParseErrorKind::UnboundPrefix {
                 prefix: prefix.to_owned(),
