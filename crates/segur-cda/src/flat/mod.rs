@@ -1,10 +1,14 @@
 //! The flat parse: a document as one compact index over its source, read through typed views.
 //!
-//! [`parse`] checks the document exactly as [`crate::parse`] does (well-formedness, namespaces,
-//! limits, encodings, the auto-presentable wrapper) but, instead of building the typed tree,
-//! records every element of the `ClinicalDocument` in one array of 24-byte entries (name,
-//! namespace, attributes, text, extent) and every attribute in another of 16 bytes, pointing
-//! into the source. Nothing is copied but the rare values that need decoding (references,
+//! [`parse`] checks the document as [`crate::parse`] does (well-formedness, namespaces,
+//! limits, encodings, the auto-presentable wrapper), with two exceptions, both control
+//! characters it does not search for: in layout between tags, and in the text of an element
+//! marked `representation="B64"`, which it keeps as base64 for the decoder to refuse (the
+//! typed parse refuses them where it reads such text as plain text). Instead of building the
+//! typed tree, it records every element of the `ClinicalDocument` outside narrative blocks in
+//! one array of 24-byte entries (name, namespace, attributes, text, extent) and every attribute
+//! in another of 16 bytes, pointing into the source; a narrative block (the `text` of a body
+//! section) is one span of markup (see [`Element::inner_xml`]). Nothing is copied but the rare values that need decoding (references,
 //! line ends in text). Reading is navigation over that index ([`Element::child`],
 //! [`Element::children`], [`Element::attribute`], [`Element::text`]), which allocates nothing.
 //!
@@ -75,8 +79,9 @@ use crate::parse::{Cursor, FlatCursor, Limits, xsi_type_parts};
 /// Parses a CDA document into the flat index, with the default [`Limits`].
 ///
 /// # Errors
-/// As [`crate::parse`]; also a [`crate::Limit::InputSize`] error past 4 GiB, and a
-/// [`crate::Limit::Namespaces`] error past 255 distinct namespace names.
+/// As [`crate::parse`], but for the control characters the flat parse does not search for
+/// (see the module documentation); also a [`crate::Limit::InputSize`] error past 4 GiB, and
+/// a [`crate::Limit::Namespaces`] error past 255 distinct namespace names.
 pub fn parse(input: &[u8]) -> Result<Document<'_>, ParseError> {
     parse_with(input, &Limits::default())
 }
@@ -246,7 +251,8 @@ impl<'a> Document<'a> {
         })
     }
 
-    /// Every element of the `ClinicalDocument`, itself first, in document order.
+    /// Every element of the `ClinicalDocument`, itself first, in document order; the markup
+    /// of narrative blocks is not elements (see [`Element::inner_xml`]).
     pub fn elements(&self) -> impl ExactSizeIterator<Item = Element<'_>> {
         (0..self.index.nodes.len()).map(|at| Element { doc: self, at })
     }
@@ -447,7 +453,8 @@ impl<'d> Element<'d> {
     }
 
     /// The text of the element and of its descendants, concatenated in document order (the
-    /// XPath `string()`, layout excluded); a narrative block's markup is left out.
+    /// XPath `string()`, layout excluded); narrative blocks are left out, their text
+    /// included (read them with [`Self::inner_xml`]).
     pub fn string(&self) -> Cow<'d, str> {
         if self.end() == self.at + 1 {
             return Cow::Borrowed(self.text().unwrap_or(""));

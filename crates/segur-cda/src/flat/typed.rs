@@ -108,7 +108,11 @@ impl<'d> Element<'d> {
         fill(self, cda::statement_fill)
     }
 
-    /// The element as a section, with everything it holds.
+    /// The element as a section, with everything it holds. Only the sections of the body
+    /// (those [`crate::parse`] reads as sections) have their `text` kept as a narrative
+    /// block; elsewhere (a `section` inside an extension) the flat parse indexes that `text`
+    /// as elements, and the narrative read here is empty: read it through
+    /// [`Element::children`].
     pub fn to_section(&self) -> SectionModel<'d> {
         read(self, |r, s| {
             let mut one = Vec::with_capacity(1);
