@@ -245,6 +245,44 @@ fn any_base64_value_stays_a_span_as_in_the_typed_parse() {
     assert!(flat::parse(plain.as_bytes()).is_err());
 }
 
+/// The text of an element marked `representation="B64"` is base64 wherever it is, in both
+/// parses: kept as written (CRLF line ends included) and left to the decoder, also where the
+/// model reads it as plain text (a `title`, a name part) or drops it (on the
+/// `ClinicalDocument` itself). The flat parse once kept it as written where the typed parse
+/// normalised its line ends, and accepted control characters there that the typed parse
+/// refused.
+#[test]
+fn text_marked_base64_reads_the_same_everywhere() {
+    let doc = "<ClinicalDocument xmlns=\"urn:hl7-org:v3\" representation=\"B64\">x\x01\
+        <title representation=\"B64\">a\r\nb</title>\
+        <recordTarget><patientRole><patient><name><given representation=\"B64\">A\r\nB</given>\
+        </name></patient></patientRole></recordTarget>\
+        <component><structuredBody><component><section>\
+        <title representation=\"B64\">c\r<!-- split -->\r\nd</title></section></component>\
+        </structuredBody></component></ClinicalDocument>";
+    let typed = segur_cda::parse(doc.as_bytes()).unwrap();
+    assert_eq!(typed.title.as_deref(), Some("a\r\nb"));
+    assert_eq!(typed.sections()[0].title.as_deref(), Some("c\r\r\nd"));
+    let parsed = flat::parse(doc.as_bytes()).unwrap();
+    assert_eq!(parsed.to_model(), typed);
+    assert_eq!(parsed.header().title, typed.title);
+    let Some(flat::Body::Structured(body)) = parsed.body() else {
+        panic!("a structured body")
+    };
+    assert_eq!(
+        body.sections().next().unwrap().title().as_deref(),
+        Some("c\r\r\nd")
+    );
+    // unmarked, the same text has its line ends normalised, and a control character is refused
+    let plain = doc.replace(" representation=\"B64\"", "");
+    assert!(segur_cda::parse(plain.as_bytes()).is_err());
+    assert!(flat::parse(plain.as_bytes()).is_err());
+    let plain = plain.replace("x\x01", "x");
+    let typed = segur_cda::parse(plain.as_bytes()).unwrap();
+    assert_eq!(typed.title.as_deref(), Some("a\nb"));
+    assert_eq!(flat::parse(plain.as_bytes()).unwrap().to_model(), typed);
+}
+
 /// The typed model of a flat document is the typed parse's, built by the same functions: the
 /// header, the whole document, and the views of the body.
 #[test]

@@ -1,10 +1,9 @@
 //! The flat parse: a document as one compact index over its source, read through typed views.
 //!
 //! [`parse`] checks the document as [`crate::parse`] does (well-formedness, namespaces,
-//! limits, encodings, the auto-presentable wrapper), with two exceptions, both control
-//! characters it does not search for: in layout between tags, and in the text of an element
-//! marked `representation="B64"`, which it keeps as base64 for the decoder to refuse (the
-//! typed parse refuses them where it reads such text as plain text). Instead of building the
+//! limits, encodings, the auto-presentable wrapper), with one exception: control characters
+//! in layout between tags, which it does not search for (the typed parse searches the layout
+//! it reads as text). Instead of building the
 //! typed tree, it records every element of the `ClinicalDocument` outside narrative blocks in
 //! one array of 24-byte entries (name, namespace, attributes, text, extent) and every attribute
 //! in another of 16 bytes, pointing into the source; a narrative block (the `text` of a body
@@ -79,8 +78,8 @@ use crate::parse::{Cursor, FlatCursor, Limits, xsi_type_parts};
 /// Parses a CDA document into the flat index, with the default [`Limits`].
 ///
 /// # Errors
-/// As [`crate::parse`], but for the control characters the flat parse does not search for
-/// (see the module documentation); also a [`crate::Limit::InputSize`] error past 4 GiB, and
+/// As [`crate::parse`], but for control characters in layout, which the flat parse does not
+/// search for (see the module documentation); also a [`crate::Limit::InputSize`] error past 4 GiB, and
 /// a [`crate::Limit::Namespaces`] error past 255 distinct namespace names.
 pub fn parse(input: &[u8]) -> Result<Document<'_>, ParseError> {
     parse_with(input, &Limits::default())
@@ -111,10 +110,6 @@ pub(crate) const TEXT_OWNED: u8 = 1;
 pub(crate) const TEXT_RAW: u8 = 2;
 /// `Node::flags`: the element has text.
 pub(crate) const HAS_TEXT: u8 = 4;
-/// `Node::flags`: the element's `representation` is `B64`: its text is base64, kept as a span
-/// of the source (line ends included) and searched by the decoder, as the typed parse does.
-pub(crate) const BASE64: u8 = 8;
-
 /// `Node::flags`: a `structuredBody` or a `section` in the place where the typed parse reads
 /// it as one: the `text` of such a section is a narrative block.
 pub(crate) const TYPED: u8 = 16;

@@ -257,7 +257,7 @@ pub(crate) fn ed_fill<'a, R: Cursor<'a>>(r: &mut R, s: Start<'a>, e: &mut Ed<'a>
             }
             Item::Child(c) => tight(&mut e.more_mut().extensions).push(r.capture(c)?),
             Item::Text(t) => {
-                content = Some(join(content, r.text_content(t, e.is_base64())?));
+                content = Some(join(content, r.text_content(t)?));
             }
         }
     }
@@ -347,8 +347,8 @@ fn add_text<'a, R: Cursor<'a>>(r: &R, text: &mut Option<Cow<'a, str>>, t: TextIt
     match text {
         // leading blanks are trimmed anyway
         None if is_blank(t.raw) => {}
-        None => *text = Some(r.text_content(t, false)?),
-        Some(prev) => prev.to_mut().push_str(&r.text_content(t, false)?),
+        None => *text = Some(r.text_content(t)?),
+        Some(prev) => prev.to_mut().push_str(&r.text_content(t)?),
     }
     Ok(())
 }

@@ -34,13 +34,13 @@ pub(crate) trait Cursor<'a> {
                 Item::End(_) if depth == 0 => return Ok(out.unwrap_or(Cow::Borrowed(""))),
                 Item::End(_) => depth -= 1,
                 Item::Text(t) => {
-                    out = Some(join(out, self.text_content(t, false)?));
+                    out = Some(join(out, self.text_content(t)?));
                 }
             }
         }
     }
     /// The content of a text item (see [`Reader::text_content`]).
-    fn text_content(&self, t: TextItem<'a>, base64: bool) -> Res<Cow<'a, str>>;
+    fn text_content(&self, t: TextItem<'a>) -> Res<Cow<'a, str>>;
     /// The value of the unprefixed attribute `name` of start tag `at`.
     fn attr(&self, name: &str, at: usize) -> Res<Option<Cow<'a, str>>>;
     /// Fills `target` from the unprefixed attributes of start tag `at` (see
@@ -92,8 +92,8 @@ impl<'a> Cursor<'a> for Reader<'a> {
     }
 
     #[inline(always)]
-    fn text_content(&self, t: TextItem<'a>, base64: bool) -> Res<Cow<'a, str>> {
-        Reader::text_content(self, t, base64)
+    fn text_content(&self, t: TextItem<'a>) -> Res<Cow<'a, str>> {
+        Reader::text_content(self, t)
     }
 
     #[inline(always)]

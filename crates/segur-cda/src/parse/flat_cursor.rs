@@ -159,7 +159,7 @@ impl<'d> Cursor<'d> for FlatCursor<'d> {
         Ok(self.doc.element(at).inner_xml().unwrap_or(""))
     }
 
-    fn text_content(&self, t: TextItem<'d>, _base64: bool) -> Res<Cow<'d, str>> {
+    fn text_content(&self, t: TextItem<'d>) -> Res<Cow<'d, str>> {
         // decoded when the index was built
         Ok(Cow::Borrowed(t.raw))
     }

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use super::reader::{Item, Reader, Start, xsi_type_parts};
 use crate::error::{Limit, ParseError, ParseErrorKind};
 use crate::flat::{
-    Attr, BASE64, HAS_TEXT, HL7, Index, KNOWN_NS, MIXED, NO_NS, Node, NsName, Run, TEXT_OWNED,
-    TEXT_RAW, TYPED, VALUE_OWNED, XSI, XSI_TYPE,
+    Attr, HAS_TEXT, HL7, Index, KNOWN_NS, MIXED, NO_NS, Node, NsName, Run, TEXT_OWNED, TEXT_RAW,
+    TYPED, VALUE_OWNED, XSI, XSI_TYPE,
 };
 
 type Res<T> = Result<T, Box<ParseError>>;
@@ -108,8 +108,7 @@ pub(super) fn build<'a>(
                 stack.push(at);
             }
             Item::Text(t) => {
-                let base64 = b.index.nodes[top].flags & BASE64 != 0;
-                let text = r.text_content(t, base64)?;
+                let text = r.text_content(t)?;
                 if b.index.nodes.len() > top + 1 {
                     // text after a child: the content is mixed
                     b.later_run(top, &text);
@@ -232,9 +231,6 @@ impl<'a> Builder<'a> {
                 None => NO_NS,
                 Some(uri) => self.namespace(r, uri, s.offset)?,
             };
-            if ns == NO_NS && value == "B64" && local == "representation" {
-                flags |= BASE64;
-            }
             if ns == XSI && local == "type" {
                 // resolved here, in its scope (the reader has checked that it resolves)
                 let (prefix, _) = xsi_type_parts(&value);

@@ -34,6 +34,9 @@ struct Open<'a> {
     ns_mark: usize,
     /// The default namespace in scope before this element's declarations.
     prev_default: Option<&'a str>,
+    /// Whether the element is marked `representation="B64"`: its text is base64 (see
+    /// [`Reader::text_content`]).
+    base64: bool,
 }
 
 /// A start tag the cursor stopped on (its attributes are the reader's current ones).
@@ -73,6 +76,8 @@ pub(crate) struct TextItem<'a> {
     pub(crate) raw: &'a str,
     needs_decoding: bool,
     refs: bool,
+    /// Whether the element holding the text is marked `representation="B64"`.
+    base64: bool,
     pub(crate) offset: usize,
 }
 
@@ -83,6 +88,7 @@ impl<'a> TextItem<'a> {
             raw: text,
             needs_decoding: false,
             refs: false,
+            base64: false,
             offset,
         }
     }
@@ -251,6 +257,7 @@ impl<'a> Reader<'a> {
                 raw,
                 needs_decoding,
                 refs,
+                base64: self.open.last().is_some_and(|o| o.base64),
                 offset,
             })),
             Token::CData { text, offset } => {
@@ -264,6 +271,7 @@ impl<'a> Reader<'a> {
                     raw: text,
                     needs_decoding: false,
                     refs: false,
+                    base64: self.open.last().is_some_and(|o| o.base64),
                     offset,
                 }))
             }
@@ -311,11 +319,13 @@ impl<'a> Reader<'a> {
         if self.tok.impure {
             self.check_attribute_references(offset)?;
         }
+        let base64 = self.tok.representation && self.marked_base64();
         self.open.push(Open {
             qname,
             name_at: offset + 1,
             ns_mark,
             prev_default,
+            base64,
         });
         if empty {
             self.pending_empty_end = true;
@@ -341,6 +351,17 @@ impl<'a> Reader<'a> {
         if self.ns.len() > open.ns_mark {
             self.unbind(open.ns_mark);
         }
+    }
+
+    /// Whether the current start tag has an unprefixed `representation` attribute whose value
+    /// is `B64` (references decoded).
+    #[cold]
+    fn marked_base64(&self) -> bool {
+        self.attrs
+            .iter()
+            .find(|a| a.name == "representation")
+            .and_then(|a| attr_value(a).ok())
+            .is_some_and(|v| v == "B64")
     }
 
     /// Removes the bindings from `mark` on, innermost first, uncovering those they hid.
@@ -538,26 +559,27 @@ impl<'a> Reader<'a> {
     }
 
     /// Checks text that is dropped as [`Self::text_content`] checks text it keeps: characters
-    /// and references.
+    /// (but in base64) and references.
     pub(crate) fn check_dropped_text(&self, t: TextItem<'a>) -> Result<(), Box<ParseError>> {
-        self.check_chars(t.raw, t.offset)?;
+        if !t.base64 {
+            self.check_chars(t.raw, t.offset)?;
+        }
         if t.refs {
             check_refs(t.raw).map_err(|k| self.error(k, t.offset))?;
         }
         Ok(())
     }
 
-    /// The content of a text item: decoded, except that base64 (`base64`) without references
-    /// stays a borrowed span even with CRLF line ends (base64 ignores them: no copy).
-    pub(crate) fn text_content(
-        &self,
-        t: TextItem<'a>,
-        base64: bool,
-    ) -> Result<Cow<'a, str>, Box<ParseError>> {
-        if !base64 {
+    /// The content of a text item: decoded, except that the text of an element marked
+    /// `representation="B64"` (an N1 payload, an `observationMedia` value, wherever the model
+    /// reads it) stays a borrowed span as written when it holds no reference, CRLF line ends
+    /// included (base64 ignores them: no copy), and is not searched for characters XML
+    /// forbids: the base64 decoder refuses any byte outside its alphabet.
+    pub(crate) fn text_content(&self, t: TextItem<'a>) -> Result<Cow<'a, str>, Box<ParseError>> {
+        if !t.base64 {
             self.check_chars(t.raw, t.offset)?;
         }
-        if t.needs_decoding && (t.refs || !base64) {
+        if t.needs_decoding && (t.refs || !t.base64) {
             decode(t.raw, false).map_err(|k| self.error(k, t.offset))
         } else {
             Ok(Cow::Borrowed(t.raw))
@@ -686,12 +708,10 @@ impl<'a> Reader<'a> {
                     stack.push((e, nodes.len()));
                 }
                 Item::Text(t) => {
-                    let Some((top, first)) = stack.last() else {
+                    let Some((_, first)) = stack.last() else {
                         continue;
                     };
-                    // an `observationMedia` value: see `text_content`
-                    let base64 = top.attr("representation") == Some("B64");
-                    let t = self.text_content(t, base64)?;
+                    let t = self.text_content(t)?;
                     // text split by a comment, a PI or a CDATA section is one text node (as it
                     // is once written back)
                     let own = nodes.len() > *first;

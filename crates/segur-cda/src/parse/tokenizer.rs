@@ -513,6 +513,8 @@ pub(crate) struct Tokenizer<'a> {
     /// Whether the last start tag has an attribute value that is not plain (see
     /// [`RawAttr::plain`]).
     pub(crate) impure: bool,
+    /// Whether the last start tag has an unprefixed `representation` attribute.
+    pub(crate) representation: bool,
     max_attrs: usize,
     max_text: usize,
 }
@@ -527,6 +529,7 @@ impl<'a> Tokenizer<'a> {
             xmlns: false,
             prefixed: false,
             impure: false,
+            representation: false,
             max_attrs,
             max_text,
         }
@@ -765,6 +768,7 @@ impl<'a> Tokenizer<'a> {
         self.xmlns = false;
         self.prefixed = false;
         self.impure = false;
+        self.representation = false;
         let mut seen = 0u64;
         loop {
             // whitespace before an attribute, `/>` or `>`
@@ -874,6 +878,7 @@ impl<'a> Tokenizer<'a> {
             self.xmlns |= attr_name.starts_with("xmlns");
             self.prefixed |= attr_prefix_len != 0;
             self.impure |= !plain;
+            self.representation |= attr_name == "representation";
             self.attrs.push(RawAttr {
                 name: attr_name,
                 value,
