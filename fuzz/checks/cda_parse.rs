@@ -118,7 +118,12 @@ fn check_typed_reading(doc: &flat::Document<'_>, model: &segur_cda::Document<'_>
     match (doc.body(), &model.body) {
         (Some(flat::Body::Structured(f)), Some(Body::Structured(t))) => {
             same_sections(f.sections(), &t.sections);
-            assert_eq!(f.all_sections().count(), model.all_sections().len());
+            assert!(
+                f.all_sections()
+                    .map(|s| s.element().to_section())
+                    .eq(model.all_sections().into_iter().cloned()),
+                "all sections differ"
+            );
         }
         (Some(flat::Body::NonXml(f)), Some(Body::NonXml(t))) => assert!(f == *t),
         (None, None) => {}
@@ -134,6 +139,7 @@ fn same_sections<'d>(
     assert_eq!(flat.len(), typed.len(), "section count");
     for (f, t) in flat.iter().zip(typed) {
         assert!(f.element().to_section() == *t, "a section differs");
+        assert!(f.id_attr() == t.id_attr.as_deref());
         assert!(f.template_ids().eq(t.template_ids.iter().cloned()));
         assert!(f.id() == t.id && f.code() == t.code && f.title() == t.title);
         assert!(f.text() == t.text && f.language_code() == t.language_code);
@@ -177,6 +183,7 @@ fn same_statement(
         "relationship count"
     );
     for (fr, tr) in relationships.iter().zip(&t.relationships) {
+        assert!(fr.element().local_name() == tr.tag);
         assert!(fr.type_code() == tr.type_code.as_deref());
         assert!(fr.inversion_ind() == tr.inversion_ind.as_deref());
         assert!(fr.context_conduction_ind() == tr.context_conduction_ind.as_deref());
