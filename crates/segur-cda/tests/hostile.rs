@@ -178,6 +178,23 @@ fn prefixes_resolve_in_constant_time_however_many_bindings_are_in_scope() {
     ));
 }
 
+/// Text after a child element, split by comments, is one run of mixed content in the flat
+/// index. Each piece once copied the run gathered so far: 100,000 pieces took 41 s in a release
+/// build (and gigabytes of copies). The pieces are now gathered, and the run stored once.
+#[test]
+fn text_split_by_many_comments_after_a_child_is_gathered_in_linear_time() {
+    let pieces = 100_000;
+    let doc = format!(
+        r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><x><y/>{}</x></ClinicalDocument>"#,
+        "ab<!---->".repeat(pieces)
+    );
+    let typed = parse(doc.as_bytes()).unwrap();
+    let flat = segur_cda::flat::parse(doc.as_bytes()).unwrap();
+    let x = flat.elements().nth(1).unwrap();
+    assert_eq!(x.string().len(), 2 * pieces);
+    assert!(flat.to_model() == typed);
+}
+
 /// The flat parse numbers the namespace names of a document. It once compared each prefixed
 /// name's namespace name with those already numbered: two long names switched at every
 /// element made that quadratic (7 s for this 4.8 MB document in a release build). Each

@@ -32,6 +32,9 @@ struct Builder<'a> {
     index: Index,
     /// The text of each open element that has some, while it is read in several pieces.
     open_text: Vec<(usize, String)>,
+    /// The text of the last run, while it is read in several pieces (split by comments or
+    /// CDATA sections); stored when a child or the end of its element ends it.
+    open_run: Option<String>,
     /// The last two namespace names looked up and their indexes, the last first: most
     /// elements share their parent's, and most prefixed attributes (`xsi:type`) the previous
     /// one's.
@@ -67,6 +70,7 @@ pub(super) fn build<'a>(
             wrapper: None,
         },
         open_text: Vec::new(),
+        open_run: None,
         recent_ns: [(crate::model::HL7_NS, HL7); 2],
         by_place: HashMap::new(),
     };
@@ -82,6 +86,7 @@ pub(super) fn build<'a>(
     while let Some(&top) = stack.last() {
         match r.next_item_without_layout()? {
             Item::Child(s) => {
+                b.end_run();
                 let parent = b.index.nodes[top];
                 if parent.flags & HAS_TEXT != 0 && b.index.nodes.len() == top + 1 {
                     // text, then a first child: the content is mixed
@@ -190,15 +195,15 @@ impl<'a> Builder<'a> {
             && last.parent == parent
             && last.before == before
         {
-            let mut joined = (self.index)
-                .string(self.src, last.text, last.text_len, last.owned)
-                .to_owned();
-            joined.push_str(text);
-            let i = self.own(joined);
-            if let Some(last) = self.index.runs.last_mut() {
-                last.text = i;
-                last.owned = true;
-            }
+            // gathered, and stored once the run ends (joining at every piece made documents
+            // of many comments quadratic)
+            let src = self.src;
+            let index = &self.index;
+            self.open_run
+                .get_or_insert_with(|| {
+                    (index.string(src, last.text, last.text_len, last.owned)).to_owned()
+                })
+                .push_str(text);
             return;
         }
         let src = self.src.as_bytes().as_ptr_range();
@@ -216,6 +221,18 @@ impl<'a> Builder<'a> {
             owned,
         });
         self.index.nodes[at].flags |= MIXED;
+    }
+
+    /// Stores the text of the last run, if it was read in several pieces.
+    #[inline]
+    fn end_run(&mut self) {
+        if let Some(text) = self.open_run.take() {
+            let i = self.own(text);
+            if let Some(last) = self.index.runs.last_mut() {
+                last.text = i;
+                last.owned = true;
+            }
+        }
     }
 
     /// Records the element whose start tag was just read, with its attributes.
@@ -272,6 +289,7 @@ impl<'a> Builder<'a> {
 
     /// Closes element `at`: its extent, and its text if it came in pieces.
     fn close(&mut self, at: usize) {
+        self.end_run();
         let end = self.end();
         if self.open_text.last().is_some_and(|(e, _)| *e == at)
             && let Some((_, text)) = self.open_text.pop()
