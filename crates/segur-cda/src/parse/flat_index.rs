@@ -224,8 +224,15 @@ impl<'a> Builder<'a> {
     }
 
     /// Stores the text of the last run, if it was read in several pieces.
-    #[inline]
+    #[inline(always)]
     fn end_run(&mut self) {
+        if self.open_run.is_some() {
+            self.store_run();
+        }
+    }
+
+    #[cold]
+    fn store_run(&mut self) {
         if let Some(text) = self.open_run.take() {
             let i = self.own(text);
             if let Some(last) = self.index.runs.last_mut() {
