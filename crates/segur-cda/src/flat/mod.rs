@@ -72,7 +72,8 @@ use std::fmt;
 pub use typed::{Body, Entry, Relationship, Section, Statement, StructuredBody};
 
 use crate::error::ParseError;
-use crate::model::{HL7_NS, QName, XML_NS, XSI_NS};
+use crate::model::{HL7_NS, QName, XML_NS, XSI_NS, is_statement_element};
+use crate::parse::cda::{StatementPart, is_section_participation};
 use crate::parse::{Cursor, FlatCursor, Limits, xsi_type_parts};
 
 /// Parses a CDA document into the flat index, with the default [`Limits`].
@@ -110,9 +111,6 @@ pub(crate) const TEXT_OWNED: u8 = 1;
 pub(crate) const TEXT_RAW: u8 = 2;
 /// `Node::flags`: the element has text.
 pub(crate) const HAS_TEXT: u8 = 4;
-/// `Node::flags`: a `structuredBody` or a `section` in the place where the typed parse reads
-/// it as one: the `text` of such a section is a narrative block.
-pub(crate) const TYPED: u8 = 16;
 /// `Node::flags`: the element holds both text and child elements: its pieces of text, in
 /// their places among the children, are in [`Index::runs`].
 pub(crate) const MIXED: u8 = 32;
@@ -180,6 +178,99 @@ pub(crate) enum NsName {
     Span(u32, u32),
 }
 
+/// The slot of the typed model an element of the body fills, given by the parse to every
+/// element from its name and its parent's slot (as the typed parse reads them): the body's
+/// views find each field by its slot, without comparing names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Slot {
+    /// No slot of the body's model: the header, an extension, the inside of a value...
+    None,
+    /// A `component` of the `ClinicalDocument`.
+    DocComponent,
+    /// The `structuredBody` of such a `component`.
+    Body,
+    /// A `component` of the `structuredBody` or of a section.
+    Component,
+    /// The `section` of such a `component`; its `text` is a narrative block.
+    Section,
+    /// An `entry` of a section.
+    Entry,
+    /// A clinical statement in an entry or a relationship (the first is theirs).
+    Statement,
+    /// An `entryRelationship` or a `component` of a statement.
+    Relationship,
+    /// A `templateId` of a section or a statement.
+    TemplateId,
+    /// The `id` of a section, an `id` of a statement.
+    Id,
+    /// The `code` of a section or a statement.
+    Code,
+    /// The `title` of a section.
+    Title,
+    /// The `text` of a section (a narrative block) or of a statement.
+    Text,
+    /// The `confidentialityCode` of a section.
+    ConfidentialityCode,
+    /// The `languageCode` of a section.
+    LanguageCode,
+    /// The `statusCode` of a statement.
+    StatusCode,
+    /// An `effectiveTime` of a statement.
+    EffectiveTime,
+    /// A `value` of a statement.
+    Value,
+    /// A participation of a section or a statement (`author`, `performer`...).
+    Participation,
+    /// Another coded child of a statement (`priorityCode`, `methodCode`...).
+    Tagged,
+}
+
+impl Slot {
+    /// The slot of the HL7 v3 element `local` in an element of slot `parent` (`root`: the
+    /// parent is the `ClinicalDocument`).
+    #[inline]
+    pub(crate) fn of(parent: Self, root: bool, local: &str) -> Self {
+        match parent {
+            Self::None if root && local == "component" => Self::DocComponent,
+            Self::DocComponent if local == "structuredBody" => Self::Body,
+            Self::Body if local == "component" => Self::Component,
+            Self::Component if local == "section" => Self::Section,
+            Self::Section => Self::in_section(local),
+            Self::Entry | Self::Relationship if is_statement_element(local) => Self::Statement,
+            Self::Statement => match StatementPart::of(local) {
+                StatementPart::TemplateId => Self::TemplateId,
+                StatementPart::Id => Self::Id,
+                StatementPart::Code => Self::Code,
+                StatementPart::Text => Self::Text,
+                StatementPart::StatusCode => Self::StatusCode,
+                StatementPart::EffectiveTime => Self::EffectiveTime,
+                StatementPart::Value => Self::Value,
+                StatementPart::Participation => Self::Participation,
+                StatementPart::Relationship => Self::Relationship,
+                StatementPart::Tagged(_) => Self::Tagged,
+                StatementPart::Other => Self::None,
+            },
+            _ => Self::None,
+        }
+    }
+
+    fn in_section(local: &str) -> Self {
+        match local {
+            "templateId" => Self::TemplateId,
+            "id" => Self::Id,
+            "code" => Self::Code,
+            "title" => Self::Title,
+            "text" => Self::Text,
+            "confidentialityCode" => Self::ConfidentialityCode,
+            "languageCode" => Self::LanguageCode,
+            "entry" => Self::Entry,
+            "component" => Self::Component,
+            name if is_section_participation(name) => Self::Participation,
+            _ => Self::None,
+        }
+    }
+}
+
 /// A parsed document: its source and the index over it. Read it from [`Document::root`].
 #[derive(Clone)]
 pub struct Document<'a> {
@@ -193,6 +284,8 @@ pub(crate) struct Index {
     /// The elements of the `ClinicalDocument`, in document order (the first is the
     /// `ClinicalDocument`).
     pub(crate) nodes: Vec<Node>,
+    /// The slot of each element, by element index.
+    pub(crate) slots: Vec<Slot>,
     pub(crate) attrs: Vec<Attr>,
     /// Values that are not spans of the source: decoded attribute values and texts.
     pub(crate) strings: Vec<Box<str>>,
@@ -269,6 +362,7 @@ impl<'a> Document<'a> {
     /// The heap bytes the index holds (the source excluded).
     pub fn index_bytes(&self) -> usize {
         self.index.nodes.capacity() * size_of::<Node>()
+            + self.index.slots.capacity() * size_of::<Slot>()
             + self.index.attrs.capacity() * size_of::<Attr>()
             + self.index.strings.capacity() * size_of::<Box<str>>()
             + self.index.strings.iter().map(|s| s.len()).sum::<usize>()
@@ -374,9 +468,14 @@ impl<'d> Element<'d> {
         })
     }
 
-    /// Whether it is a `structuredBody` or a `section` where the typed model reads one.
-    pub(crate) fn is_typed(&self) -> bool {
-        self.node().flags & TYPED != 0
+    /// The slot of the typed model it fills.
+    pub(crate) fn slot(&self) -> Slot {
+        self.doc.index.slots[self.at]
+    }
+
+    /// Its children that fill slot `slot`, in document order.
+    pub(crate) fn in_slot(&self, slot: Slot) -> impl Iterator<Item = Element<'d>> + use<'d> {
+        self.children().filter(move |c| c.slot() == slot)
     }
 
     /// Whether the element is in the HL7 v3 namespace.

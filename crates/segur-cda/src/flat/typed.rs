@@ -12,12 +12,12 @@
 
 use std::borrow::Cow;
 
-use super::{Document, Element};
+use super::{Document, Element, Slot};
 use crate::model::{
     self, AnyValue, ClinicalStatement, Code, CodeTag, Ed, Ii, Narrative, NonXmlBody, Participation,
-    Section as SectionModel, StatementKind, TaggedCode, Time, is_statement_element,
+    Section as SectionModel, StatementKind, TaggedCode, Time,
 };
-use crate::parse::cda::{self, StatementPart};
+use crate::parse::cda;
 use crate::parse::{Cursor, FlatCursor, Res, Start};
 
 /// Builds a value of the typed model from `e` with the typed parser's function `read`. A flat
@@ -133,14 +133,23 @@ impl<'d> Element<'d> {
 
     /// Whether one of its `templateId` children has this root.
     pub fn has_template(&self, root: &str) -> bool {
-        self.children_named("templateId")
-            .any(|t| t.attribute("root") == Some(root))
+        has_root(self.children_named("templateId"), root)
     }
 
-    /// Its last child that is the HL7 v3 element `local` (the one the typed model keeps).
-    fn last_child(&self, local: &str) -> Option<Self> {
-        self.children_named(local).last()
+    /// Its last child in slot `slot` (the one the typed model keeps).
+    fn last_in(&self, slot: Slot) -> Option<Self> {
+        self.in_slot(slot).last()
     }
+}
+
+/// Whether one of `template_ids` has this root.
+fn has_root<'d>(mut template_ids: impl Iterator<Item = Element<'d>>, root: &str) -> bool {
+    template_ids.any(|t| t.attribute("root") == Some(root))
+}
+
+/// The `templateId`s of a section or a statement.
+fn template_ids(e: Element<'_>) -> impl Iterator<Item = Ii<'_>> {
+    e.in_slot(Slot::TemplateId).map(|t| t.to_ii())
 }
 
 impl Document<'_> {
@@ -209,7 +218,7 @@ impl<'d> StructuredBody<'d> {
     pub fn all_sections(&self) -> impl Iterator<Item = Section<'d>> + use<'d> {
         self.0
             .descendants()
-            .filter(|e| e.is_typed() && e.local_name() == "section")
+            .filter(|e| e.slot() == Slot::Section)
             .map(Section)
     }
 
@@ -226,8 +235,8 @@ impl<'d> StructuredBody<'d> {
 }
 
 fn sections_of(e: Element<'_>) -> impl Iterator<Item = Section<'_>> {
-    e.children_named("component")
-        .flat_map(|c| c.children_named("section"))
+    e.in_slot(Slot::Component)
+        .flat_map(|c| c.in_slot(Slot::Section))
         .map(Section)
 }
 
@@ -248,32 +257,32 @@ impl<'d> Section<'d> {
 
     /// `templateId`s.
     pub fn template_ids(&self) -> impl Iterator<Item = Ii<'d>> + use<'d> {
-        self.0.template_ids()
+        template_ids(self.0)
     }
 
     /// Whether one of its templateIds has this root.
     pub fn has_template(&self, root: &str) -> bool {
-        self.0.has_template(root)
+        has_root(self.0.in_slot(Slot::TemplateId), root)
     }
 
     /// `id`.
     pub fn id(&self) -> Option<Ii<'d>> {
-        self.0.last_child("id").map(|e| e.to_ii())
+        self.0.last_in(Slot::Id).map(|e| e.to_ii())
     }
 
     /// `code`.
     pub fn code(&self) -> Option<Code<'d>> {
-        self.0.last_child("code").map(|e| e.to_code())
+        self.0.last_in(Slot::Code).map(|e| e.to_code())
     }
 
     /// `title`: its text (references decoded).
     pub fn title(&self) -> Option<Cow<'d, str>> {
-        self.0.last_child("title").map(|e| e.string())
+        self.0.last_in(Slot::Title).map(|e| e.string())
     }
 
     /// `text`: the narrative block, as written.
     pub fn text(&self) -> Option<Narrative<'d>> {
-        self.0.last_child("text").map(|e| Narrative {
+        self.0.last_in(Slot::Text).map(|e| Narrative {
             media_type: e.attribute("mediaType").map(Cow::Borrowed),
             raw: Cow::Borrowed(e.inner_xml().unwrap_or("")),
         })
@@ -282,26 +291,25 @@ impl<'d> Section<'d> {
     /// `confidentialityCode`.
     pub fn confidentiality_code(&self) -> Option<Code<'d>> {
         self.0
-            .last_child("confidentialityCode")
+            .last_in(Slot::ConfidentialityCode)
             .map(|e| e.to_code())
     }
 
     /// `languageCode`.
     pub fn language_code(&self) -> Option<Code<'d>> {
-        self.0.last_child("languageCode").map(|e| e.to_code())
+        self.0.last_in(Slot::LanguageCode).map(|e| e.to_code())
     }
 
     /// `author`s and `informant`s, in document order.
     pub fn participations(&self) -> impl Iterator<Item = Participation<'d>> + use<'d> {
         self.0
-            .children()
-            .filter(|c| c.is_hl7() && cda::is_section_participation(c.local_name()))
+            .in_slot(Slot::Participation)
             .map(|c| c.to_participation())
     }
 
     /// `entry`s.
     pub fn entries(&self) -> impl Iterator<Item = Entry<'d>> + use<'d> {
-        self.0.children_named("entry").map(Entry)
+        self.0.in_slot(Slot::Entry).map(Entry)
     }
 
     /// The nested sections (`component/section`).
@@ -337,9 +345,7 @@ impl<'d> Entry<'d> {
 }
 
 fn statement_of(e: Element<'_>) -> Option<Statement<'_>> {
-    e.children()
-        .find(|c| c.is_hl7() && is_statement_element(c.local_name()))
-        .map(Statement)
+    e.in_slot(Slot::Statement).next().map(Statement)
 }
 
 /// A view of a clinical statement (`act`, `observation`, `substanceAdministration`...).
@@ -377,71 +383,65 @@ impl<'d> Statement<'d> {
         self.0.attribute("ID")
     }
 
-    fn parts(&self, part: StatementPart) -> impl Iterator<Item = Element<'d>> + use<'d> {
-        self.0
-            .children()
-            .filter(move |c| c.is_hl7() && StatementPart::of(c.local_name()) == part)
-    }
-
     /// `templateId`s.
     pub fn template_ids(&self) -> impl Iterator<Item = Ii<'d>> + use<'d> {
-        self.0.template_ids()
+        template_ids(self.0)
     }
 
     /// Whether one of its templateIds has this root.
     pub fn has_template(&self, root: &str) -> bool {
-        self.0.has_template(root)
+        has_root(self.0.in_slot(Slot::TemplateId), root)
     }
 
     /// `id`s.
     pub fn ids(&self) -> impl Iterator<Item = Ii<'d>> + use<'d> {
-        self.0.children_named("id").map(|e| e.to_ii())
+        self.0.in_slot(Slot::Id).map(|e| e.to_ii())
     }
 
     /// `code`.
     pub fn code(&self) -> Option<Code<'d>> {
-        self.0.last_child("code").map(|e| e.to_code())
+        self.0.last_in(Slot::Code).map(|e| e.to_code())
     }
 
     /// `text`.
     pub fn text(&self) -> Option<Ed<'d>> {
-        self.0.last_child("text").map(|e| e.to_ed())
+        self.0.last_in(Slot::Text).map(|e| e.to_ed())
     }
 
     /// `statusCode`.
     pub fn status_code(&self) -> Option<Code<'d>> {
-        self.0.last_child("statusCode").map(|e| e.to_code())
+        self.0.last_in(Slot::StatusCode).map(|e| e.to_code())
     }
 
     /// `effectiveTime`s.
     pub fn effective_times(&self) -> impl Iterator<Item = Time<'d>> + use<'d> {
-        self.0.children_named("effectiveTime").map(|e| e.to_time())
+        self.0.in_slot(Slot::EffectiveTime).map(|e| e.to_time())
     }
 
     /// `value`s.
     pub fn values(&self) -> impl Iterator<Item = AnyValue<'d>> + use<'d> {
-        self.0.children_named("value").map(|e| e.to_value())
+        self.0.in_slot(Slot::Value).map(|e| e.to_value())
     }
 
     /// The other coded children (`priorityCode`, `methodCode`, `targetSiteCode`...), in
     /// document order.
     pub fn tagged_codes(&self) -> impl Iterator<Item = TaggedCode<'d>> + use<'d> {
-        self.0.children().filter_map(|c| match c.is_hl7() {
-            true => CodeTag::from_name(c.local_name()).map(|tag| TaggedCode::new(tag, c.to_code())),
-            false => None,
+        self.0.in_slot(Slot::Tagged).filter_map(|c| {
+            CodeTag::from_name(c.local_name()).map(|tag| TaggedCode::new(tag, c.to_code()))
         })
     }
 
     /// The participations (`author`, `performer`, `consumable`, `specimen`...), in document
     /// order.
     pub fn participations(&self) -> impl Iterator<Item = Participation<'d>> + use<'d> {
-        self.parts(StatementPart::Participation)
+        self.0
+            .in_slot(Slot::Participation)
             .map(|e| e.to_participation())
     }
 
     /// The relationships to other statements (`entryRelationship`, `component`).
     pub fn relationships(&self) -> impl Iterator<Item = Relationship<'d>> + use<'d> {
-        self.parts(StatementPart::Relationship).map(Relationship)
+        self.0.in_slot(Slot::Relationship).map(Relationship)
     }
 }
 

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use super::reader::{Item, Reader, Start, xsi_type_parts};
 use crate::error::{Limit, ParseError, ParseErrorKind};
 use crate::flat::{
-    Attr, HAS_TEXT, HL7, Index, KNOWN_NS, MIXED, NO_NS, Node, NsName, Run, TEXT_OWNED, TEXT_RAW,
-    TYPED, VALUE_OWNED, XSI, XSI_TYPE,
+    Attr, HAS_TEXT, HL7, Index, KNOWN_NS, MIXED, NO_NS, Node, NsName, Run, Slot, TEXT_OWNED,
+    TEXT_RAW, VALUE_OWNED, XSI, XSI_TYPE,
 };
 
 type Res<T> = Result<T, Box<ParseError>>;
@@ -60,6 +60,7 @@ pub(super) fn build<'a>(
             // documents: growing from these costs few copies; the excess is given back at the
             // end
             nodes: Vec::with_capacity(src.len() / 64),
+            slots: Vec::with_capacity(src.len() / 64),
             attrs: Vec::with_capacity(src.len() / 32),
             strings: Vec::new(),
             runs: Vec::new(),
@@ -82,7 +83,7 @@ pub(super) fn build<'a>(
         b.index.wrapper = Some((offset(src, w.local), len32(w.local), ns));
     }
     let mut stack: Vec<usize> = Vec::with_capacity(32);
-    stack.push(b.open(r, root)?);
+    stack.push(b.open(r, root, Slot::None)?);
     while let Some(&top) = stack.last() {
         match r.next_item_without_layout()? {
             Item::Child(s) => {
@@ -92,14 +93,14 @@ pub(super) fn build<'a>(
                     // text, then a first child: the content is mixed
                     b.first_run(top);
                 }
-                let typed = b.typed(&stack, s);
-                let at = b.open(r, s)?;
-                b.index.nodes[at].flags |= typed;
-                if parent.flags & TYPED != 0
-                    && s.is_hl7()
-                    && s.local == "text"
-                    && b.name(&parent) == "section"
-                {
+                let parent_slot = b.index.slots[top];
+                let slot = if s.is_hl7() {
+                    Slot::of(parent_slot, top == 0, s.local)
+                } else {
+                    Slot::None
+                };
+                let at = b.open(r, s, slot)?;
+                if slot == Slot::Text && parent_slot == Slot::Section {
                     // a narrative block: kept as written
                     let raw = r.skip_raw()?;
                     let end = b.end();
@@ -127,43 +128,14 @@ pub(super) fn build<'a>(
         }
     }
     b.index.nodes.shrink_to_fit();
+    b.index.slots.shrink_to_fit();
     b.index.attrs.shrink_to_fit();
     Ok(b.index)
 }
 
 impl<'a> Builder<'a> {
-    fn name(&self, n: &Node) -> &'a str {
-        let at = n.name as usize;
-        self.src.get(at..at + usize::from(n.name_len)).unwrap_or("")
-    }
-
     fn end(&self) -> u32 {
         u32::try_from(self.index.nodes.len()).unwrap_or(u32::MAX)
-    }
-
-    /// The [`TYPED`] flag for element `s`, whose ancestors are `stack`: a `structuredBody` in
-    /// the document's `component`, a `section` in the `component` of one of those or of a
-    /// typed section.
-    #[inline]
-    fn typed(&self, stack: &[usize], s: Start<'a>) -> u8 {
-        let body = match s.local {
-            "section" => false,
-            "structuredBody" => true,
-            _ => return 0,
-        };
-        let [.., grandparent, parent] = *stack else {
-            return 0;
-        };
-        let parent = &self.index.nodes[parent];
-        let is_typed = s.is_hl7()
-            && parent.ns == HL7
-            && self.name(parent) == "component"
-            && if body {
-                grandparent == 0
-            } else {
-                self.index.nodes[grandparent].flags & TYPED != 0
-            };
-        if is_typed { TYPED } else { 0 }
     }
 
     /// Records the text element `at` holds so far as the run before its first child.
@@ -242,8 +214,8 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Records the element whose start tag was just read, with its attributes.
-    fn open(&mut self, r: &Reader<'a>, s: Start<'a>) -> Res<usize> {
+    /// Records the element whose start tag was just read, with its attributes and its slot.
+    fn open(&mut self, r: &Reader<'a>, s: Start<'a>, slot: Slot) -> Res<usize> {
         let ns = match s.ns {
             None => NO_NS,
             Some(uri) => self.namespace(r, uri, s.offset)?,
@@ -291,6 +263,7 @@ impl<'a> Builder<'a> {
             ns,
             flags,
         });
+        self.index.slots.push(slot);
         Ok(at)
     }
 
