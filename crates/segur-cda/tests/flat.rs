@@ -374,6 +374,61 @@ fn typed_reading_agrees_with_the_typed_parse() {
     assert_eq!(s.element().to_section(), typed.sections()[0]);
 }
 
+/// The views read an element as a field only in its slot of the typed model (its name, its
+/// namespace and its parent's slot), as the typed parse does: look-alikes elsewhere are
+/// extensions.
+#[test]
+fn views_read_only_the_elements_in_their_slots() {
+    let xml = r#"<ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:x="urn:x">
+  <code code="header"/>
+  <x:component><structuredBody><component><section><title>not a body</title></section></component></structuredBody></x:component>
+  <component><structuredBody>
+    <x:component><section><title>foreign component</title></section></x:component>
+    <section><title>no component</title></section>
+    <component><section>
+      <x:code code="foreign"/><code code="first"/><code code="last"/>
+      <entry><x:observation classCode="OBS"/><act classCode="ACT"><x:statusCode code="foreign"/>
+        <statusCode code="s"/><x:value/><entryRelationship><observation classCode="REL"/></entryRelationship>
+        <x:entryRelationship><observation classCode="FOREIGN"/></x:entryRelationship></act>
+        <observation classCode="SECOND"><code code="second"/></observation></entry>
+      <x:entry><act classCode="FOREIGN"/></x:entry>
+      <component><x:section><title>foreign section</title></x:section></component>
+      <component><section><title>nested</title><text>a <b>narrative</b></text></section></component>
+      <subject><x:text>not a narrative</x:text></subject>
+    </section></component>
+  </structuredBody></component>
+</ClinicalDocument>"#;
+    let typed = segur_cda::parse(xml.as_bytes()).unwrap();
+    let doc = flat::parse(xml.as_bytes()).unwrap();
+    assert_eq!(doc.to_model(), typed);
+    let Some(flat::Body::Structured(body)) = doc.body() else {
+        panic!("an N3 body")
+    };
+    let titles: Vec<_> = body
+        .all_sections()
+        .map(|s| s.title().unwrap_or_default().into_owned())
+        .collect();
+    assert_eq!(titles, ["", "nested"]);
+    assert_eq!(titles.len(), typed.all_sections().len());
+    let section = body.sections().next().unwrap();
+    assert_eq!(section.code().unwrap().code.as_deref(), Some("last"));
+    assert_eq!(section.element().to_section(), typed.sections()[0]);
+    let entries: Vec<_> = section.entries().collect();
+    assert_eq!(entries.len(), 1);
+    let act = entries[0].statement().unwrap();
+    assert_eq!(act.class_code(), Some("ACT"));
+    assert_eq!(act.status_code().unwrap().code.as_deref(), Some("s"));
+    assert_eq!(act.values().count(), 0);
+    let related: Vec<_> = act
+        .relationships()
+        .map(|r| r.statement().unwrap().class_code())
+        .collect();
+    assert_eq!(related, [Some("REL")]);
+    let nested = section.sections().next().unwrap();
+    assert_eq!(nested.text().unwrap().raw, "a <b>narrative</b>");
+    assert!(section.text().is_none());
+}
+
 /// Text mixed with child elements keeps its place, in generic elements, names and `string()`,
 /// as in the typed parse; a `text` is a narrative block only in a section the typed parse reads
 /// as one.

@@ -7,9 +7,14 @@
 //! typed tree, it records every element of the `ClinicalDocument` outside narrative blocks in
 //! one array of 24-byte entries (name, namespace, attributes, text, extent) and every attribute
 //! in another of 16 bytes, pointing into the source; a narrative block (the `text` of a body
-//! section) is one span of markup (see [`Element::inner_xml`]). Nothing is copied but the rare values that need decoding (references,
-//! line ends in text). Reading is navigation over that index ([`Element::child`],
-//! [`Element::children`], [`Element::attribute`], [`Element::text`]), which allocates nothing.
+//! section) is one span of markup (see [`Element::inner_xml`]). Nothing is copied but the rare
+//! values that need decoding (references, line ends in text). As it records an element of the
+//! body, it types it: it gives it its slot in the typed model (section, entry, clinical
+//! statement, relationship, or one of their fields: `templateId`, `code`, `statusCode`,
+//! `effectiveTime`, `value`, a participation...), from its name and its parent's slot, as
+//! the typed parse reads them, one byte per element. Reading is navigation over that index
+//! ([`Element::child`], [`Element::children`], [`Element::attribute`], [`Element::text`]),
+//! which allocates nothing.
 //!
 //! It is the fast path for reading a few fields of many documents: [`Summary`](crate::Summary)
 //! (and `segur cda inspect`) use it. It parses faster than quick-xml's raw event loop and
@@ -21,9 +26,10 @@
 //! typed tree (equal to what [`crate::parse`] returns, which the fuzz target checks on every
 //! input), [`Element::to_code`], [`Element::to_ii`], [`Element::to_statement`]... one element,
 //! and [`Document::body`] gives views of the body ([`Section`], [`Entry`], [`Statement`],
-//! [`Relationship`]) whose fields are read one at a time. A reader of the header and a few
-//! sections pays for those only; reading every field through the views costs more than
-//! building the tree (see "Performance").
+//! [`Relationship`]) whose fields are found by their slot and read one at a time, as values
+//! borrowed from the source. A reader of the header and a few sections pays for those only;
+//! reading every field through the views costs about what building the tree costs (see
+//! "Performance").
 //!
 //! ```
 //! # let xml = br#"<ClinicalDocument xmlns="urn:hl7-org:v3"><title>T</title>

@@ -3,7 +3,8 @@
 //!
 //! The header is small: [`Document::header`] builds it whole. The body is where documents are
 //! large: [`Document::body`] gives views ([`Section`], [`Entry`], [`Statement`],
-//! [`Relationship`]) that build nothing, whose fields are read one at a time as typed values.
+//! [`Relationship`]) that build nothing, whose fields are read one at a time as typed values,
+//! each found among its element's children by the slot the parse gave it.
 //! [`Document::to_model`] builds the whole typed tree, equal to what [`crate::parse`] returns.
 //!
 //! Where the typed tree holds one value of an element written several times (a section's
