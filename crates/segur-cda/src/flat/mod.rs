@@ -28,7 +28,7 @@
 //! and [`Document::body`] gives views of the body ([`Section`], [`Entry`], [`Statement`],
 //! [`Relationship`]) whose fields are found by their slot and read one at a time, as values
 //! borrowed from the source. A reader of the header and a few sections pays for those only;
-//! reading every field through the views costs about what building the tree costs (see
+//! reading every field through the views costs more than building the tree (see
 //! "Performance").
 //!
 //! ```
