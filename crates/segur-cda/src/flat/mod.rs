@@ -79,7 +79,7 @@ pub use typed::{Body, Entry, Relationship, Section, Statement, StructuredBody};
 
 use crate::error::ParseError;
 use crate::model::{HL7_NS, QName, XML_NS, XSI_NS, is_statement_element};
-use crate::parse::cda::{StatementPart, is_section_participation};
+use crate::parse::cda::{SectionPart, StatementPart};
 use crate::parse::{Cursor, FlatCursor, Limits, xsi_type_parts};
 
 /// Parses a CDA document into the flat index, with the default [`Limits`].
@@ -261,18 +261,18 @@ impl Slot {
     }
 
     fn in_section(local: &str) -> Self {
-        match local {
-            "templateId" => Self::TemplateId,
-            "id" => Self::Id,
-            "code" => Self::Code,
-            "title" => Self::Title,
-            "text" => Self::Text,
-            "confidentialityCode" => Self::ConfidentialityCode,
-            "languageCode" => Self::LanguageCode,
-            "entry" => Self::Entry,
-            "component" => Self::Component,
-            name if is_section_participation(name) => Self::Participation,
-            _ => Self::None,
+        match SectionPart::of(local) {
+            SectionPart::TemplateId => Self::TemplateId,
+            SectionPart::Id => Self::Id,
+            SectionPart::Code => Self::Code,
+            SectionPart::Title => Self::Title,
+            SectionPart::Text => Self::Text,
+            SectionPart::ConfidentialityCode => Self::ConfidentialityCode,
+            SectionPart::LanguageCode => Self::LanguageCode,
+            SectionPart::Participation => Self::Participation,
+            SectionPart::Entry => Self::Entry,
+            SectionPart::Component => Self::Component,
+            SectionPart::Other => Self::None,
         }
     }
 }

@@ -767,9 +767,9 @@ pub(crate) fn section_into<'a, R: Cursor<'a>>(
     let sec = push_default(out);
     sec.id_attr = r.attr("ID", s.offset)?;
     while let Some(c) = r.next_child()? {
-        match (c.is_hl7(), c.local) {
-            (true, "entry") => entry_into(r, c, &mut sec.entries)?,
-            (true, "component") => {
+        match SectionPart::of_child(&c) {
+            SectionPart::Entry => entry_into(r, c, &mut sec.entries)?,
+            SectionPart::Component => {
                 while let Some(e) = r.next_child()? {
                     if e.is_hl7() && e.local == "section" {
                         section_into(r, e, &mut sec.sections)?;
@@ -778,7 +778,7 @@ pub(crate) fn section_into<'a, R: Cursor<'a>>(
                     }
                 }
             }
-            _ => section_child(r, c, sec)?,
+            part => section_child(r, c, part, sec)?,
         }
     }
     // entries hold their statement inline: the list's spare room would be large
@@ -788,29 +788,84 @@ pub(crate) fn section_into<'a, R: Cursor<'a>>(
 }
 
 #[inline(never)]
-fn section_child<'a, R: Cursor<'a>>(r: &mut R, c: Start<'a>, sec: &mut Section<'a>) -> Res<()> {
-    if !c.is_hl7() {
-        tight(&mut sec.extensions).push(r.capture(c)?);
-        return Ok(());
-    }
-    match c.local {
-        "templateId" => tight(&mut sec.template_ids).push(ii(r, c)?),
-        "id" => sec.id = Some(ii(r, c)?),
-        "code" => code_fill(r, c, insert_default(&mut sec.code))?,
-        "title" => sec.title = Some(r.text()?),
-        "text" => {
+fn section_child<'a, R: Cursor<'a>>(
+    r: &mut R,
+    c: Start<'a>,
+    part: SectionPart,
+    sec: &mut Section<'a>,
+) -> Res<()> {
+    match part {
+        SectionPart::TemplateId => tight(&mut sec.template_ids).push(ii(r, c)?),
+        SectionPart::Id => sec.id = Some(ii(r, c)?),
+        SectionPart::Code => code_fill(r, c, insert_default(&mut sec.code))?,
+        SectionPart::Title => sec.title = Some(r.text()?),
+        SectionPart::Text => {
             let media_type = r.attr("mediaType", c.offset)?;
             let raw = Cow::Borrowed(r.skip_raw()?);
             sec.text = Some(Narrative { media_type, raw });
         }
-        "confidentialityCode" => code_fill(r, c, insert_default(&mut sec.confidentiality_code))?,
-        "languageCode" => code_fill(r, c, insert_default(&mut sec.language_code))?,
-        name if is_section_participation(name) => {
+        SectionPart::ConfidentialityCode => {
+            code_fill(r, c, insert_default(&mut sec.confidentiality_code))?;
+        }
+        SectionPart::LanguageCode => code_fill(r, c, insert_default(&mut sec.language_code))?,
+        SectionPart::Participation => {
             participation_fill(r, c, push_default(&mut sec.participations))?;
         }
-        _ => tight(&mut sec.extensions).push(r.capture(c)?),
+        SectionPart::Entry | SectionPart::Component | SectionPart::Other => {
+            tight(&mut sec.extensions).push(r.capture(c)?);
+        }
     }
     Ok(())
+}
+
+/// What a child of a section holds, by its local name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SectionPart {
+    TemplateId,
+    Id,
+    Code,
+    Title,
+    /// The narrative block.
+    Text,
+    ConfidentialityCode,
+    LanguageCode,
+    /// `author`, `informant`.
+    Participation,
+    Entry,
+    /// A `component`, which holds the nested sections.
+    Component,
+    /// Anything else: an extension.
+    Other,
+}
+
+impl SectionPart {
+    /// What child `c` holds.
+    #[inline]
+    fn of_child(c: &Start<'_>) -> Self {
+        if c.is_hl7() {
+            Self::of(c.local)
+        } else {
+            Self::Other
+        }
+    }
+
+    /// What the HL7 child `local` holds.
+    #[inline]
+    pub(crate) fn of(local: &str) -> Self {
+        match local {
+            "templateId" => Self::TemplateId,
+            "id" => Self::Id,
+            "code" => Self::Code,
+            "title" => Self::Title,
+            "text" => Self::Text,
+            "confidentialityCode" => Self::ConfidentialityCode,
+            "languageCode" => Self::LanguageCode,
+            "author" | "informant" => Self::Participation,
+            "entry" => Self::Entry,
+            "component" => Self::Component,
+            _ => Self::Other,
+        }
+    }
 }
 
 pub(crate) fn entry_into<'a, R: Cursor<'a>>(
@@ -899,11 +954,6 @@ fn statement_child<'a, R: Cursor<'a>>(
         }
     }
     r.next_child()
-}
-
-/// Whether the HL7 child `local` of a section is a participation.
-pub(crate) fn is_section_participation(local: &str) -> bool {
-    matches!(local, "author" | "informant")
 }
 
 /// What an HL7 child of a clinical statement holds, by its local name.
