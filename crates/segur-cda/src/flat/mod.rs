@@ -12,7 +12,7 @@
 //! body, it types it: it gives it its slot in the typed model (section, entry, clinical
 //! statement, relationship, or one of their fields: `templateId`, `code`, `statusCode`,
 //! `effectiveTime`, `value`, a participation...), from its name and its parent's slot, as
-//! the typed parse reads them, one byte per element. Reading is navigation over that index
+//! the typed parse reads them, two bytes per element. Reading is navigation over that index
 //! ([`Element::child`], [`Element::children`], [`Element::attribute`], [`Element::text`]),
 //! which allocates nothing.
 //!
@@ -195,41 +195,20 @@ pub(crate) enum Slot {
     DocComponent,
     /// The `structuredBody` of such a `component`.
     Body,
-    /// A `component` of the `structuredBody` or of a section.
-    Component,
-    /// The `section` of such a `component`; its `text` is a narrative block.
+    /// A `component` of the `structuredBody`.
+    BodyComponent,
+    /// The `section` of such a `component` or of a section's; its `text` is a narrative block.
     Section,
-    /// An `entry` of a section.
-    Entry,
+    /// A child of a section (an `entry`, a `component`, a field).
+    InSection(SectionPart),
     /// A clinical statement in an entry or a relationship (the first is theirs).
     Statement,
-    /// An `entryRelationship` or a `component` of a statement.
-    Relationship,
-    /// A `templateId` of a section or a statement.
-    TemplateId,
-    /// The `id` of a section, an `id` of a statement.
-    Id,
-    /// The `code` of a section or a statement.
-    Code,
-    /// The `title` of a section.
-    Title,
-    /// The `text` of a section (a narrative block) or of a statement.
-    Text,
-    /// The `confidentialityCode` of a section.
-    ConfidentialityCode,
-    /// The `languageCode` of a section.
-    LanguageCode,
-    /// The `statusCode` of a statement.
-    StatusCode,
-    /// An `effectiveTime` of a statement.
-    EffectiveTime,
-    /// A `value` of a statement.
-    Value,
-    /// A participation of a section or a statement (`author`, `performer`...).
-    Participation,
-    /// Another coded child of a statement (`priorityCode`, `methodCode`...).
-    Tagged,
+    /// A child of a statement (a relationship, a field).
+    InStatement(StatementPart),
 }
+
+// two bytes per element
+const _: () = assert!(size_of::<Slot>() == 2);
 
 impl Slot {
     /// The slot of the HL7 v3 element `local` in an element of slot `parent` (`root`: the
@@ -239,40 +218,19 @@ impl Slot {
         match parent {
             Self::None if root && local == "component" => Self::DocComponent,
             Self::DocComponent if local == "structuredBody" => Self::Body,
-            Self::Body if local == "component" => Self::Component,
-            Self::Component if local == "section" => Self::Section,
-            Self::Section => Self::in_section(local),
-            Self::Entry | Self::Relationship if is_statement_element(local) => Self::Statement,
-            Self::Statement => match StatementPart::of(local) {
-                StatementPart::TemplateId => Self::TemplateId,
-                StatementPart::Id => Self::Id,
-                StatementPart::Code => Self::Code,
-                StatementPart::Text => Self::Text,
-                StatementPart::StatusCode => Self::StatusCode,
-                StatementPart::EffectiveTime => Self::EffectiveTime,
-                StatementPart::Value => Self::Value,
-                StatementPart::Participation => Self::Participation,
-                StatementPart::Relationship => Self::Relationship,
-                StatementPart::Tagged(_) => Self::Tagged,
-                StatementPart::Other => Self::None,
-            },
+            Self::Body if local == "component" => Self::BodyComponent,
+            Self::BodyComponent | Self::InSection(SectionPart::Component) if local == "section" => {
+                Self::Section
+            }
+            Self::Section => Self::InSection(SectionPart::of(local)),
+            Self::InSection(SectionPart::Entry)
+            | Self::InStatement(StatementPart::Relationship)
+                if is_statement_element(local) =>
+            {
+                Self::Statement
+            }
+            Self::Statement => Self::InStatement(StatementPart::of(local)),
             _ => Self::None,
-        }
-    }
-
-    fn in_section(local: &str) -> Self {
-        match SectionPart::of(local) {
-            SectionPart::TemplateId => Self::TemplateId,
-            SectionPart::Id => Self::Id,
-            SectionPart::Code => Self::Code,
-            SectionPart::Title => Self::Title,
-            SectionPart::Text => Self::Text,
-            SectionPart::ConfidentialityCode => Self::ConfidentialityCode,
-            SectionPart::LanguageCode => Self::LanguageCode,
-            SectionPart::Participation => Self::Participation,
-            SectionPart::Entry => Self::Entry,
-            SectionPart::Component => Self::Component,
-            SectionPart::Other => Self::None,
         }
     }
 }

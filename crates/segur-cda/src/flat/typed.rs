@@ -15,10 +15,10 @@ use std::borrow::Cow;
 
 use super::{Document, Element, Slot};
 use crate::model::{
-    self, AnyValue, ClinicalStatement, Code, CodeTag, Ed, Ii, Narrative, NonXmlBody, Participation,
+    self, AnyValue, ClinicalStatement, Code, Ed, Ii, Narrative, NonXmlBody, Participation,
     Section as SectionModel, StatementKind, TaggedCode, Time,
 };
-use crate::parse::cda;
+use crate::parse::cda::{self, SectionPart, StatementPart};
 use crate::parse::{Cursor, FlatCursor, Res, Start};
 
 /// Builds a value of the typed model from `e` with the typed parser's function `read`. A flat
@@ -149,8 +149,8 @@ fn has_root<'d>(mut template_ids: impl Iterator<Item = Element<'d>>, root: &str)
 }
 
 /// The `templateId`s of a section or a statement.
-fn template_ids(e: Element<'_>) -> impl Iterator<Item = Ii<'_>> {
-    e.in_slot(Slot::TemplateId).map(|t| t.to_ii())
+fn template_ids(e: Element<'_>, slot: Slot) -> impl Iterator<Item = Ii<'_>> {
+    e.in_slot(slot).map(|t| t.to_ii())
 }
 
 impl Document<'_> {
@@ -236,7 +236,13 @@ impl<'d> StructuredBody<'d> {
 }
 
 fn sections_of(e: Element<'_>) -> impl Iterator<Item = Section<'_>> {
-    e.in_slot(Slot::Component)
+    e.children()
+        .filter(|c| {
+            matches!(
+                c.slot(),
+                Slot::BodyComponent | Slot::InSection(SectionPart::Component)
+            )
+        })
         .flat_map(|c| c.in_slot(Slot::Section))
         .map(Section)
 }
@@ -258,59 +264,74 @@ impl<'d> Section<'d> {
 
     /// `templateId`s.
     pub fn template_ids(&self) -> impl Iterator<Item = Ii<'d>> + use<'d> {
-        template_ids(self.0)
+        template_ids(self.0, Slot::InSection(SectionPart::TemplateId))
     }
 
     /// Whether one of its templateIds has this root.
     pub fn has_template(&self, root: &str) -> bool {
-        has_root(self.0.in_slot(Slot::TemplateId), root)
+        has_root(
+            self.0.in_slot(Slot::InSection(SectionPart::TemplateId)),
+            root,
+        )
     }
 
     /// `id`.
     pub fn id(&self) -> Option<Ii<'d>> {
-        self.0.last_in(Slot::Id).map(|e| e.to_ii())
+        self.0
+            .last_in(Slot::InSection(SectionPart::Id))
+            .map(|e| e.to_ii())
     }
 
     /// `code`.
     pub fn code(&self) -> Option<Code<'d>> {
-        self.0.last_in(Slot::Code).map(|e| e.to_code())
+        self.0
+            .last_in(Slot::InSection(SectionPart::Code))
+            .map(|e| e.to_code())
     }
 
     /// `title`: its text (references decoded).
     pub fn title(&self) -> Option<Cow<'d, str>> {
-        self.0.last_in(Slot::Title).map(|e| e.string())
+        self.0
+            .last_in(Slot::InSection(SectionPart::Title))
+            .map(|e| e.string())
     }
 
     /// `text`: the narrative block, as written.
     pub fn text(&self) -> Option<Narrative<'d>> {
-        self.0.last_in(Slot::Text).map(|e| Narrative {
-            media_type: e.attribute("mediaType").map(Cow::Borrowed),
-            raw: Cow::Borrowed(e.inner_xml().unwrap_or("")),
-        })
+        self.0
+            .last_in(Slot::InSection(SectionPart::Text))
+            .map(|e| Narrative {
+                media_type: e.attribute("mediaType").map(Cow::Borrowed),
+                raw: Cow::Borrowed(e.inner_xml().unwrap_or("")),
+            })
     }
 
     /// `confidentialityCode`.
     pub fn confidentiality_code(&self) -> Option<Code<'d>> {
         self.0
-            .last_in(Slot::ConfidentialityCode)
+            .last_in(Slot::InSection(SectionPart::ConfidentialityCode))
             .map(|e| e.to_code())
     }
 
     /// `languageCode`.
     pub fn language_code(&self) -> Option<Code<'d>> {
-        self.0.last_in(Slot::LanguageCode).map(|e| e.to_code())
+        self.0
+            .last_in(Slot::InSection(SectionPart::LanguageCode))
+            .map(|e| e.to_code())
     }
 
     /// `author`s and `informant`s, in document order.
     pub fn participations(&self) -> impl Iterator<Item = Participation<'d>> + use<'d> {
         self.0
-            .in_slot(Slot::Participation)
+            .in_slot(Slot::InSection(SectionPart::Participation))
             .map(|c| c.to_participation())
     }
 
     /// `entry`s.
     pub fn entries(&self) -> impl Iterator<Item = Entry<'d>> + use<'d> {
-        self.0.in_slot(Slot::Entry).map(Entry)
+        self.0
+            .in_slot(Slot::InSection(SectionPart::Entry))
+            .map(Entry)
     }
 
     /// The nested sections (`component/section`).
@@ -386,49 +407,67 @@ impl<'d> Statement<'d> {
 
     /// `templateId`s.
     pub fn template_ids(&self) -> impl Iterator<Item = Ii<'d>> + use<'d> {
-        template_ids(self.0)
+        template_ids(self.0, Slot::InStatement(StatementPart::TemplateId))
     }
 
     /// Whether one of its templateIds has this root.
     pub fn has_template(&self, root: &str) -> bool {
-        has_root(self.0.in_slot(Slot::TemplateId), root)
+        has_root(
+            self.0.in_slot(Slot::InStatement(StatementPart::TemplateId)),
+            root,
+        )
     }
 
     /// `id`s.
     pub fn ids(&self) -> impl Iterator<Item = Ii<'d>> + use<'d> {
-        self.0.in_slot(Slot::Id).map(|e| e.to_ii())
+        self.0
+            .in_slot(Slot::InStatement(StatementPart::Id))
+            .map(|e| e.to_ii())
     }
 
     /// `code`.
     pub fn code(&self) -> Option<Code<'d>> {
-        self.0.last_in(Slot::Code).map(|e| e.to_code())
+        self.0
+            .last_in(Slot::InStatement(StatementPart::Code))
+            .map(|e| e.to_code())
     }
 
     /// `text`.
     pub fn text(&self) -> Option<Ed<'d>> {
-        self.0.last_in(Slot::Text).map(|e| e.to_ed())
+        self.0
+            .last_in(Slot::InStatement(StatementPart::Text))
+            .map(|e| e.to_ed())
     }
 
     /// `statusCode`.
     pub fn status_code(&self) -> Option<Code<'d>> {
-        self.0.last_in(Slot::StatusCode).map(|e| e.to_code())
+        self.0
+            .last_in(Slot::InStatement(StatementPart::StatusCode))
+            .map(|e| e.to_code())
     }
 
     /// `effectiveTime`s.
     pub fn effective_times(&self) -> impl Iterator<Item = Time<'d>> + use<'d> {
-        self.0.in_slot(Slot::EffectiveTime).map(|e| e.to_time())
+        self.0
+            .in_slot(Slot::InStatement(StatementPart::EffectiveTime))
+            .map(|e| e.to_time())
     }
 
     /// `value`s.
     pub fn values(&self) -> impl Iterator<Item = AnyValue<'d>> + use<'d> {
-        self.0.in_slot(Slot::Value).map(|e| e.to_value())
+        self.0
+            .in_slot(Slot::InStatement(StatementPart::Value))
+            .map(|e| e.to_value())
     }
 
     /// The other coded children (`priorityCode`, `methodCode`, `targetSiteCode`...), in
     /// document order.
     pub fn tagged_codes(&self) -> impl Iterator<Item = TaggedCode<'d>> + use<'d> {
-        self.0.in_slot(Slot::Tagged).filter_map(|c| {
-            CodeTag::from_name(c.local_name()).map(|tag| TaggedCode::new(tag, c.to_code()))
+        self.0.children().filter_map(|c| match c.slot() {
+            Slot::InStatement(StatementPart::Tagged(tag)) => {
+                Some(TaggedCode::new(tag, c.to_code()))
+            }
+            _ => None,
         })
     }
 
@@ -436,13 +475,15 @@ impl<'d> Statement<'d> {
     /// order.
     pub fn participations(&self) -> impl Iterator<Item = Participation<'d>> + use<'d> {
         self.0
-            .in_slot(Slot::Participation)
+            .in_slot(Slot::InStatement(StatementPart::Participation))
             .map(|e| e.to_participation())
     }
 
     /// The relationships to other statements (`entryRelationship`, `component`).
     pub fn relationships(&self) -> impl Iterator<Item = Relationship<'d>> + use<'d> {
-        self.0.in_slot(Slot::Relationship).map(Relationship)
+        self.0
+            .in_slot(Slot::InStatement(StatementPart::Relationship))
+            .map(Relationship)
     }
 }
 

@@ -767,7 +767,7 @@ pub(crate) fn section_into<'a, R: Cursor<'a>>(
     let sec = push_default(out);
     sec.id_attr = r.attr("ID", s.offset)?;
     while let Some(c) = r.next_child()? {
-        match SectionPart::of_child(&c) {
+        match part_of(&c, SectionPart::of, SectionPart::Other) {
             SectionPart::Entry => entry_into(r, c, &mut sec.entries)?,
             SectionPart::Component => {
                 while let Some(e) = r.next_child()? {
@@ -818,6 +818,13 @@ fn section_child<'a, R: Cursor<'a>>(
     Ok(())
 }
 
+/// What child `c` holds: `of` its local name when it is an HL7 v3 element, `other` (an
+/// extension) otherwise.
+#[inline]
+fn part_of<P>(c: &Start<'_>, of: fn(&str) -> P, other: P) -> P {
+    if c.is_hl7() { of(c.local) } else { other }
+}
+
 /// What a child of a section holds, by its local name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum SectionPart {
@@ -839,16 +846,6 @@ pub(crate) enum SectionPart {
 }
 
 impl SectionPart {
-    /// What child `c` holds.
-    #[inline]
-    fn of_child(c: &Start<'_>) -> Self {
-        if c.is_hl7() {
-            Self::of(c.local)
-        } else {
-            Self::Other
-        }
-    }
-
     /// What the HL7 child `local` holds.
     #[inline]
     pub(crate) fn of(local: &str) -> Self {
@@ -906,7 +903,7 @@ pub(crate) fn statement_fill<'a, R: Cursor<'a>>(
     })?;
     let mut next = r.next_child()?;
     while let Some(c) = next {
-        let part = StatementPart::of_child(&c);
+        let part = part_of(&c, StatementPart::of, StatementPart::Other);
         next = if part == StatementPart::Relationship {
             relationship_into(r, c, &mut st.relationships)?;
             r.next_child()?
@@ -978,16 +975,6 @@ pub(crate) enum StatementPart {
 }
 
 impl StatementPart {
-    /// What child `c` holds.
-    #[inline]
-    fn of_child(c: &Start<'_>) -> Self {
-        if c.is_hl7() {
-            Self::of(c.local)
-        } else {
-            Self::Other
-        }
-    }
-
     /// What the HL7 child `local` holds.
     #[inline]
     pub(crate) fn of(local: &str) -> Self {

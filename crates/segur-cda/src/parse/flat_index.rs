@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use super::cda::SectionPart;
 use super::reader::{Item, Reader, Start, xsi_type_parts};
 use crate::error::{Limit, ParseError, ParseErrorKind};
 use crate::flat::{
@@ -100,7 +101,7 @@ pub(super) fn build<'a>(
                     Slot::None
                 };
                 let at = b.open(r, s, slot)?;
-                if slot == Slot::Text && parent_slot == Slot::Section {
+                if slot == Slot::InSection(SectionPart::Text) {
                     // a narrative block: kept as written
                     let raw = r.skip_raw()?;
                     let end = b.end();
