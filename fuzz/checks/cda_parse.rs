@@ -50,9 +50,10 @@ pub(crate) fn check(data: &[u8]) {
 /// its errors located. One documented exception: control characters in layout (bytes up to
 /// the space between two tags), which neither parse searches everywhere (the flat parse none,
 /// the typed parse those it reads as text). There the flat parse may accept what the typed
-/// parse refuses, and both must agree once those characters are spaces. Accepted, the flat index is consistent:
-/// children lie within their parent, names and offsets point at the start tags, every attribute
-/// and text reads, `into_owned` keeps it, and the summary holds the typed parse's templateIds.
+/// parse refuses, and both must agree once those characters are spaces. Accepted, the flat
+/// index is consistent: children lie within their parent, names and offsets point at the start
+/// tags, every attribute and text reads, `into_owned` keeps it, and the summary holds the typed
+/// parse's templateIds.
 fn check_flat(data: &[u8], typed: &Result<segur_cda::Document<'_>, segur_cda::ParseError>) {
     let parsed = flat::parse(data);
     match (&parsed, typed) {

@@ -3,11 +3,10 @@
 //! [`parse`] checks the document as [`crate::parse`] does (well-formedness, namespaces,
 //! limits, encodings, the auto-presentable wrapper), with one exception: control characters
 //! in layout between tags, which it does not search for (the typed parse searches the layout
-//! it reads as text). Instead of building the
-//! typed tree, it records every element of the `ClinicalDocument` outside narrative blocks in
-//! one array of 24-byte entries (name, namespace, attributes, text, extent) and every attribute
-//! in another of 16 bytes, pointing into the source; a narrative block (the `text` of a body
-//! section) is one span of markup (see [`Element::inner_xml`]). Nothing is copied but the rare
+//! it reads as text). Instead of building the typed tree, it records every element of the
+//! `ClinicalDocument` outside narrative blocks in one array of 24-byte entries (name,
+//! namespace, attributes, text, extent) and every attribute in another of 16 bytes, pointing
+//! into the source; a narrative block (the `text` of a body section) is one span of markup (see [`Element::inner_xml`]). Nothing is copied but the rare
 //! values that need decoding (references, line ends in text). As it records an element of the
 //! body, it types it: it gives it its slot in the typed model (section, entry, clinical
 //! statement, relationship, or one of their fields: `templateId`, `code`, `statusCode`,
@@ -86,8 +85,8 @@ use crate::parse::{Cursor, FlatCursor, Limits, xsi_type_parts};
 ///
 /// # Errors
 /// As [`crate::parse`], but for control characters in layout, which the flat parse does not
-/// search for (see the module documentation); also a [`crate::Limit::InputSize`] error past 4 GiB, and
-/// a [`crate::Limit::Namespaces`] error past 255 distinct namespace names.
+/// search for (see the module documentation); also a [`crate::Limit::InputSize`] error past
+/// 4 GiB, and a [`crate::Limit::Namespaces`] error past 255 distinct namespace names.
 pub fn parse(input: &[u8]) -> Result<Document<'_>, ParseError> {
     parse_with(input, &Limits::default())
 }

@@ -174,7 +174,9 @@ impl<'a> Builder<'a> {
             let index = &self.index;
             self.open_run
                 .get_or_insert_with(|| {
-                    (index.string(src, last.text, last.text_len, last.owned)).to_owned()
+                    index
+                        .string(src, last.text, last.text_len, last.owned)
+                        .to_owned()
                 })
                 .push_str(text);
             return;

@@ -652,7 +652,8 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let value = attr_value(a).map_err(|k| self.error(k, offset))?;
-            let ns = (self.resolve(xsi_type_parts(&value).0, true))
+            let ns = self
+                .resolve(xsi_type_parts(&value).0, true)
                 .map_err(|k| self.error(k, offset))?;
             // borrowed from the input when the value is
             let local = match value {
