@@ -102,8 +102,49 @@ fn check_flat(data: &[u8], typed: &Result<segur_cda::Document<'_>, segur_cda::Pa
                 .collect();
             assert_eq!(summary.template_ids, templates);
             check_typed_reading(doc, model);
+            check_reused_buffers(data, doc, model);
         }
     }
+}
+
+/// A document with some of everything the index records besides elements and attributes
+/// (decoded strings, mixed content, an `xsi:type`, a namespace beyond the known ones, a
+/// wrapper), whose index a [`flat::Parser`] reuses before parsing the input.
+const SEED: &[u8] = br#"<w:wrap xmlns:w="urn:w"><ClinicalDocument xmlns="urn:hl7-org:v3"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:x="urn:x"><title>a &amp; b</title>
+ <x:e x:a="1 &lt; 2">t<x:f/>u</x:e><value xsi:type="PQ" value="1"/></ClinicalDocument></w:wrap>"#;
+
+/// The flat parse of `data` into the recycled buffers of another document's index
+/// ([`flat::Parser`]) equals its parse into new ones (`doc`), element by element, and reads as
+/// the typed model.
+fn check_reused_buffers(data: &[u8], doc: &flat::Document<'_>, model: &segur_cda::Document<'_>) {
+    let mut parser = flat::Parser::new();
+    let seed = parser.parse(SEED).expect("the seed parses");
+    parser.recycle(seed);
+    let reused = parser
+        .parse(data)
+        .expect("the flat parse into reused buffers fails");
+    assert_eq!(reused.wrapper(), doc.wrapper());
+    assert_eq!(reused.elements().len(), doc.elements().len());
+    for (a, b) in reused.elements().zip(doc.elements()) {
+        assert_eq!(
+            (a.offset(), a.local_name(), a.namespace(), a.xsi_type()),
+            (b.offset(), b.local_name(), b.namespace(), b.xsi_type())
+        );
+        assert_eq!(
+            (a.text(), a.inner_xml(), a.string()),
+            (b.text(), b.inner_xml(), b.string())
+        );
+        assert!(
+            a.attributes()
+                .map(|x| (x.local_name(), x.namespace(), x.value()))
+                .eq(b
+                    .attributes()
+                    .map(|x| (x.local_name(), x.namespace(), x.value()))),
+            "the attributes differ in reused buffers"
+        );
+    }
+    check_typed_reading(&reused, model);
 }
 
 /// The typed reading of a flat document agrees with the typed parse: the whole model, the

@@ -508,3 +508,45 @@ fn a_prefix_named_type_is_no_type() {
     assert_eq!(typed.effective_time.as_ref().unwrap().xsi_type, None);
     assert_eq!(flat::parse(xml).unwrap().to_model(), typed);
 }
+
+/// A [`flat::Parser`] writes each document's index into the buffers of the last one recycled:
+/// parsing the same document again holds the same memory (nothing is left over from the last
+/// parse), a small document parsed after a large one keeps the large one's buffers, and an
+/// error leaves the parser usable.
+#[test]
+fn a_parser_reuses_the_buffers_it_is_given_back() {
+    let mut large = String::from(
+        r#"<ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:x="urn:x" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#,
+    );
+    for i in 0..2000 {
+        large.push_str(&format!(
+            r#"<x:e a="{i} &amp;">t &lt;{i}<x:f/>u</x:e><value xsi:type="PQ" value="{i}"/>"#
+        ));
+    }
+    large.push_str("</ClinicalDocument>");
+    let small = br#"<ClinicalDocument xmlns="urn:hl7-org:v3"><title>T</title></ClinicalDocument>"#;
+    let mut parser = flat::Parser::with_limits(Limits::new().max_elements(100_000));
+    let mut held = Vec::new();
+    for _ in 0..5 {
+        let doc = parser.parse(large.as_bytes()).unwrap();
+        assert_eq!(doc.elements().len(), 1 + 2000 * 3);
+        held.push(doc.index_bytes());
+        parser.recycle(doc);
+    }
+    assert!(
+        held[1..].iter().all(|&h| h == held[1]),
+        "a reparse holds more than the last: {held:?}"
+    );
+    let fresh = flat::parse(small).unwrap();
+    let reused = parser.parse(small).unwrap();
+    assert_eq!(reused.header(), fresh.header());
+    assert!(reused.index_bytes() >= held[1] / 2);
+    assert!(fresh.index_bytes() < 1000);
+    parser.recycle(reused);
+    assert!(
+        parser
+            .parse(b"<ClinicalDocument xmlns='urn:hl7-org:v3'>")
+            .is_err()
+    );
+    assert_eq!(parser.parse(small).unwrap().header(), fresh.header());
+}

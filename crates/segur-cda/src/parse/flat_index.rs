@@ -47,30 +47,31 @@ struct Builder<'a> {
     by_place: HashMap<u32, u8>,
 }
 
-/// Reads the `ClinicalDocument` element `root` (its start tag just read) into an index.
+/// Reads the `ClinicalDocument` element `root` (its start tag just read) into an index: into
+/// the buffers of `spare` when given (emptied, their capacity kept for the next document),
+/// else into new ones, trimmed to their size at the end.
 pub(super) fn build<'a>(
     r: &mut Reader<'a>,
     root: Start<'a>,
     wrapper: Option<Start<'a>>,
+    spare: Option<Index>,
 ) -> Res<Index> {
     let src = r.source();
+    let reused = spare.is_some();
+    let mut index = spare.unwrap_or_default();
+    index.clear();
+    // about one element per 64 bytes and one attribute per 32, or fewer, in real documents:
+    // growing from these costs few copies; the excess is given back at the end (kept when the
+    // buffers are reused)
+    index.nodes.reserve(src.len() / 64);
+    index.slots.reserve(src.len() / 64);
+    index.attrs.reserve(src.len() / 32);
+    index
+        .namespaces
+        .extend((0..KNOWN_NS.len()).map(|k| NsName::Known(u8::try_from(k).unwrap_or(0))));
     let mut b = Builder {
         src,
-        index: Index {
-            // about one element per 64 bytes and one attribute per 32, or fewer, in real
-            // documents: growing from these costs few copies; the excess is given back at the
-            // end
-            nodes: Vec::with_capacity(src.len() / 64),
-            slots: Vec::with_capacity(src.len() / 64),
-            attrs: Vec::with_capacity(src.len() / 32),
-            strings: Vec::new(),
-            runs: Vec::new(),
-            xsi_types: Vec::new(),
-            namespaces: (0..KNOWN_NS.len())
-                .map(|k| NsName::Known(u8::try_from(k).unwrap_or(0)))
-                .collect(),
-            wrapper: None,
-        },
+        index,
         open_text: Vec::new(),
         open_run: None,
         recent_ns: [(crate::model::HL7_NS, HL7); 2],
@@ -128,9 +129,11 @@ pub(super) fn build<'a>(
             }
         }
     }
-    b.index.nodes.shrink_to_fit();
-    b.index.slots.shrink_to_fit();
-    b.index.attrs.shrink_to_fit();
+    if !reused {
+        b.index.nodes.shrink_to_fit();
+        b.index.slots.shrink_to_fit();
+        b.index.attrs.shrink_to_fit();
+    }
     Ok(b.index)
 }
 

@@ -123,17 +123,21 @@ pub fn parse_with<'a>(input: &'a [u8], limits: &Limits) -> Result<Document<'a>, 
     }
 }
 
-/// The flat parse (see [`crate::flat::parse_with`]).
+/// The flat parse (see [`crate::flat::parse_with`]), into the buffers of `spare` when given.
 pub(crate) fn parse_flat<'a>(
     input: &'a [u8],
     limits: &Limits,
+    spare: Option<flat::Index>,
 ) -> Result<flat::Document<'a>, ParseError> {
     let src = decode_input(input, limits)?;
     // the index holds offsets in 32 bits
     if u32::try_from(src.len()).is_err() {
         return Err(input_too_large(u32::MAX as usize));
     }
-    let index = parse_document(&src, limits, flat_index::build).map_err(|e| *e)?;
+    let index = parse_document(&src, limits, |r, root, wrapper| {
+        flat_index::build(r, root, wrapper, spare)
+    })
+    .map_err(|e| *e)?;
     Ok(flat::Document { src, index })
 }
 
