@@ -2,7 +2,9 @@
 //! typed model of every body element), the same plus the extraction of the `segur cda inspect`
 //! fields (`segur_extract`), the same plus the typed header (`segur_typed`: the typed parse,
 //! whose body is read through the views), the same plus the reading of every typed field of
-//! the body (`segur_typed_read`), and its typed-tree parse (`segur_parse`), side
+//! the body (`segur_typed_read`), and its typed-tree parse (`segur_parse`); `segur_flat_reuse`
+//! and `segur_typed_reuse` are the flat and typed parses through one `flat::Parser`, which
+//! writes each document's index into the buffers of the one before. All side
 //! by side with quick-xml's raw event loop, roxmltree parse + extraction and a memchr scan, on
 //! four sets:
 //!
@@ -61,6 +63,31 @@ fn segur_typed(doc: &[u8]) -> usize {
     let parsed = segur_cda::flat::parse(doc).expect("segur parses the set");
     let header = black_box(parsed.header());
     header.template_ids.len() + header.authors.len() + parsed.elements().len()
+}
+
+thread_local! {
+    /// The parser of the `*_reuse` implementations: each document's index is written into the
+    /// buffers of the one before (see `segur_cda::flat::Parser`).
+    static PARSER: std::cell::RefCell<segur_cda::flat::Parser> =
+        std::cell::RefCell::new(segur_cda::flat::Parser::new());
+}
+
+/// `read` on the flat parse of `doc` by the reusing parser, whose buffers are given back after.
+fn reusing(doc: &[u8], read: fn(&segur_cda::flat::Document<'_>) -> usize) -> usize {
+    PARSER.with_borrow_mut(|parser| {
+        let parsed = parser.parse(doc).expect("segur parses the set");
+        let n = read(&parsed);
+        parser.recycle(parsed);
+        n
+    })
+}
+
+/// [`segur_typed`] through a parser that reuses its buffers from one document to the next.
+fn segur_typed_reuse(doc: &[u8]) -> usize {
+    reusing(doc, |parsed| {
+        let header = black_box(parsed.header());
+        header.template_ids.len() + header.authors.len() + parsed.elements().len()
+    })
 }
 
 /// segur's typed reading of a whole document: the flat parse, the header as the typed model, and
@@ -316,8 +343,10 @@ fn impls() -> Vec<Impl> {
         ("segur_flat", |d| {
             segur_cda::flat::parse(d).expect("parses").elements().len()
         }),
+        ("segur_flat_reuse", |d| reusing(d, |p| p.elements().len())),
         ("segur_extract", |d| segur_extract(d).len()),
         ("segur_typed", segur_typed),
+        ("segur_typed_reuse", segur_typed_reuse),
         ("segur_typed_read", segur_typed_read),
         ("segur_parse", |d| {
             usize::from(segur_cda::parse(d).expect("parses").body.is_some())

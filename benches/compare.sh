@@ -34,8 +34,8 @@ for line in open(sys.argv[1]):
     s, impl, mbs = line.split("\t")
     runs[(s, impl)].append(float(mbs))
 med = {k: statistics.median(v) for k, v in runs.items()}
-impls = ["memchr_lt", "qx_raw", "segur_flat", "segur_extract", "segur_typed", "segur_typed_read",
-         "segur_parse",
+impls = ["memchr_lt", "qx_raw", "segur_flat", "segur_flat_reuse", "segur_extract", "segur_typed",
+         "segur_typed_reuse", "segur_typed_read", "segur_parse",
          "rox_extract",
          "lxml_xpath_extract", "pugi_parse", "pugi_extract"]
 print(f"{'set':<11} {'impl':<19} {'MB/s':>9} {'x memchr':>9} {'x qx_raw':>9} {'segur / it':>11}")

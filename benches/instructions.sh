@@ -20,13 +20,13 @@ count() {
     --cache-sim=no --cachegrind-out-file=/dev/null "$bin" 2>&1 \
     | sed -n 's/.*I *refs: *\([0-9,]*\).*/\1/p' | tr -d ,
 }
-printf '%-11s %-14s %14s %9s\n' set impl instructions "x qx_raw"
+printf '%-11s %-17s %14s %9s\n' set impl instructions "x qx_raw"
 for set in real real-nob64 sb-10mb n1-pdf5mb; do
   base=$(count "$set" none)
   qx=$(( $(count "$set" qx_raw) - base ))
-  for impl in qx_raw segur_flat segur_extract segur_typed segur_typed_read segur_parse rox_extract memchr_lt; do
+  for impl in qx_raw segur_flat segur_flat_reuse segur_extract segur_typed segur_typed_reuse segur_typed_read segur_parse rox_extract memchr_lt; do
     if [ "$set" = n1-pdf5mb ] && [ "${impl%extract}" != "$impl" ]; then continue; fi
     n=$(( $(count "$set" "$impl") - base ))
-    python3 -c "import sys; s,i,n,q=sys.argv[1:]; print(f'{s:<11} {i:<14} {int(n):>14,} {int(q)/int(n):>9.2f}')" "$set" "$impl" "$n" "$qx"
+    python3 -c "import sys; s,i,n,q=sys.argv[1:]; print(f'{s:<11} {i:<17} {int(n):>14,} {int(q)/int(n):>9.2f}')" "$set" "$impl" "$n" "$qx"
   done
 done
