@@ -25,19 +25,7 @@ pub(crate) trait Cursor<'a> {
     /// The character data of the current element and its descendants, concatenated (the
     /// XPath `string()` of the element, layout left out); consumes the element.
     fn text(&mut self) -> Res<Cow<'a, str>> {
-        let mut out: Option<Cow<'a, str>> = None;
-        // the elements open inside the current one
-        let mut depth = 0_usize;
-        loop {
-            match self.next_item()? {
-                Item::Child(_) => depth += 1,
-                Item::End(_) if depth == 0 => return Ok(out.unwrap_or(Cow::Borrowed(""))),
-                Item::End(_) => depth -= 1,
-                Item::Text(t) => {
-                    out = Some(join(out, self.text_content(t)?));
-                }
-            }
-        }
+        text_by_items(self)
     }
     /// The content of a text item (see [`Reader::text_content`]).
     fn text_content(&self, t: TextItem<'a>) -> Res<Cow<'a, str>>;
@@ -60,6 +48,23 @@ pub(crate) trait Cursor<'a> {
     fn only_attributes(&self, allowed: &[&str]) -> bool;
     /// The element `start` (just read) as a generic [`Element`]; consumes it.
     fn capture(&mut self, start: Start<'a>) -> Res<Element<'a>>;
+}
+
+/// [`Cursor::text`] read item by item.
+pub(crate) fn text_by_items<'a, C: Cursor<'a> + ?Sized>(c: &mut C) -> Res<Cow<'a, str>> {
+    let mut out: Option<Cow<'a, str>> = None;
+    // the elements open inside the current one
+    let mut depth = 0_usize;
+    loop {
+        match c.next_item()? {
+            Item::Child(_) => depth += 1,
+            Item::End(_) if depth == 0 => return Ok(out.unwrap_or(Cow::Borrowed(""))),
+            Item::End(_) => depth -= 1,
+            Item::Text(t) => {
+                out = Some(join(out, c.text_content(t)?));
+            }
+        }
+    }
 }
 
 /// `text` after `before`: borrowed while it is one piece.

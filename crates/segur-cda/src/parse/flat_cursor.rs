@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::cursor::{Cursor, Res};
+use super::cursor::{Cursor, Res, text_by_items};
 use super::reader::{Item, Start, TextItem, is_blank};
 use crate::flat::{self, HAS_TEXT, MIXED, TEXT_RAW};
 use crate::model::{Attribute, Element, Node, QName, XSI_NS};
@@ -152,6 +152,20 @@ impl<'d> Cursor<'d> for FlatCursor<'d> {
     fn skip(&mut self) -> Res<()> {
         self.open.pop();
         Ok(())
+    }
+
+    fn text(&mut self) -> Res<Cow<'d, str>> {
+        let doc = self.doc;
+        // an element without children (most values), nothing of it read: its text at once
+        if let Some(o) = self.open.last_mut()
+            && !o.text_read
+            && o.end == o.at + 1
+        {
+            let text = doc.element(o.at).text().unwrap_or("");
+            self.open.pop();
+            return Ok(Cow::Borrowed(text));
+        }
+        text_by_items(self)
     }
 
     fn skip_raw(&mut self) -> Res<&'d str> {
