@@ -37,12 +37,15 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, CliError> {
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut failed = false;
+    // one parser for all the files: each index goes into the buffers of the one before
+    let mut parser = segur_cda::flat::Parser::new();
     for path in &files {
         let name = path.display().to_string();
         let bytes = std::fs::read(path).map_err(CliError::io(name.clone()))?;
-        match segur_cda::flat::parse(&bytes) {
+        match parser.parse(&bytes) {
             Ok(doc) => {
                 let summary = Summary::of(&doc);
+                parser.recycle(doc);
                 if json {
                     writeln!(out, "{}", summary.to_json(&name))
                 } else {

@@ -16,7 +16,8 @@
 //! which allocates nothing.
 //!
 //! It is the fast path for reading a few fields of many documents: [`Summary`](crate::Summary)
-//! (and `segur cda inspect`) use it. It parses faster than quick-xml's raw event loop and
+//! (and `segur cda inspect`) use it, and a [`Parser`] reuses the index's buffers from one
+//! document to the next. It parses faster than quick-xml's raw event loop and
 //! holds less memory than the input; see the crate's "Performance" section.
 //!
 //! Any part of the document reads as typed data, built on demand by the typed parser's own
