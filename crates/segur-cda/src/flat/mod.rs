@@ -6,8 +6,9 @@
 //! it reads as text). Instead of building the typed tree, it records every element of the
 //! `ClinicalDocument` outside narrative blocks in one array of 24-byte entries (name,
 //! namespace, attributes, text, extent) and every attribute in another of 16 bytes, pointing
-//! into the source; a narrative block (the `text` of a body section) is one span of markup (see [`Element::inner_xml`]). Nothing is copied but the rare
-//! values that need decoding (references, line ends in text). As it records an element of the
+//! into the source; a narrative block (the `text` of a body section) is one span of markup
+//! (see [`Element::inner_xml`]). Nothing is copied but the rare values that need decoding
+//! (references, line ends in text). As it records an element of the
 //! body, it types it: it gives it its slot in the typed model (section, entry, clinical
 //! statement, relationship, or one of their fields: `templateId`, `code`, `statusCode`,
 //! `effectiveTime`, `value`, a participation...), from its name and its parent's slot, as
