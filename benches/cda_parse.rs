@@ -21,6 +21,11 @@
 //! `benches/instructions.sh` counts instructions instead of time (load-independent), with
 //! `CDA_BENCH_MODE=once CDA_BENCH_SET=<set> CDA_BENCH_IMPL=<impl or none>`: one pass of one
 //! implementation over one set, without the verification, under `valgrind --tool=cachegrind`.
+//! `CDA_BENCH_MODE=interleaved [CDA_BENCH_ROUNDS=31]` alternates the implementations pass by pass
+//! (each round times one pass of every implementation, in an order rotated from round to round)
+//! and prints, per set and implementation, the median and quartiles of the per-round ratios to
+//! quick-xml: a measure that sees what best-of-rounds hides (the pages a fresh allocation takes
+//! after another implementation ran, the machine's drift between two implementations' rounds).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -418,6 +423,50 @@ fn anchors_mode(sets: &[Set]) {
     }
 }
 
+/// The per-round ratios of each implementation to quick-xml, passes alternated: one line per
+/// (set, impl) with the median, first and third quartiles.
+fn interleaved_mode(sets: &[Set]) {
+    let rounds: usize = std::env::var("CDA_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(31);
+    let impls: Vec<Impl> = impls()
+        .into_iter()
+        .filter(|(n, _)| !matches!(*n, "memchr_lt" | "rox_extract"))
+        .collect();
+    let qx = impls
+        .iter()
+        .position(|(n, _)| *n == "qx_raw")
+        .expect("quick-xml is an implementation");
+    for set in sets.iter().filter(|s| s.name != "n1-pdf5mb") {
+        let mut ratios = vec![Vec::with_capacity(rounds); impls.len()];
+        for round in 0..rounds {
+            let mut secs = vec![0.0; impls.len()];
+            for k in 0..impls.len() {
+                let i = (round + k) % impls.len();
+                let t = Instant::now();
+                black_box(run_set(impls[i].1, set));
+                secs[i] = t.elapsed().as_secs_f64();
+            }
+            for (r, s) in ratios.iter_mut().zip(&secs) {
+                r.push(secs[qx] / s);
+            }
+        }
+        for ((name, _), r) in impls.iter().zip(&mut ratios) {
+            r.sort_by(f64::total_cmp);
+            let at = |q: usize| r[(r.len() - 1) * q / 4];
+            println!(
+                "{}\t{}\t{:.3}\t{:.3}\t{:.3}",
+                set.name,
+                name,
+                at(2),
+                at(1),
+                at(3)
+            );
+        }
+    }
+}
+
 fn write_sets(sets: &[Set], dir: &Path) {
     for set in sets {
         let sub = dir.join(set.name);
@@ -454,6 +503,7 @@ fn main() {
     verify(&sets);
     match std::env::var("CDA_BENCH_MODE").as_deref() {
         Ok("anchors") => anchors_mode(&sets),
+        Ok("interleaved") => interleaved_mode(&sets),
         Ok("write-sets") => {
             let dir =
                 std::env::var("CDA_BENCH_DIR").expect("CDA_BENCH_DIR names the output directory");
