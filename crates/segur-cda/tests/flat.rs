@@ -550,3 +550,41 @@ fn a_parser_reuses_the_buffers_it_is_given_back() {
     );
     assert_eq!(parser.parse(small).unwrap().header(), fresh.header());
 }
+
+#[test]
+fn elements_kept_whole_in_the_typed_header_hold_no_spare_room() {
+    let doc = br#"<ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+      <recordTarget><patientRole><patient>
+        <guardian classCode="GUARD" xsi:type="Guardian"><addr><city>Paris</city></addr>
+          <guardianPerson><name><family>A</family></name></guardianPerson></guardian>
+      </patient></patientRole></recordTarget></ClinicalDocument>"#;
+    let parsed = flat::parse(doc).unwrap();
+    let header = parsed.header();
+    let patient = header.record_targets[0]
+        .role
+        .as_ref()
+        .and_then(|r| r.patient.as_ref())
+        .unwrap();
+    assert_eq!(
+        patient.extensions,
+        segur_cda::parse(doc).unwrap().record_targets[0]
+            .role
+            .as_ref()
+            .and_then(|r| r.patient.as_ref())
+            .unwrap()
+            .extensions
+    );
+    // every element of the kept subtree, its lists exactly as long as their content
+    let mut todo: Vec<&segur_cda::Element<'_>> = patient.extensions.iter().collect();
+    let mut seen = 0;
+    while let Some(e) = todo.pop() {
+        seen += 1;
+        assert_eq!(e.children.capacity(), e.children.len(), "{:?}", e.name);
+        assert_eq!(e.attributes.capacity(), e.attributes.len(), "{:?}", e.name);
+        todo.extend(e.children.iter().filter_map(|n| match n {
+            segur_cda::Node::Element(c) => Some(c),
+            _ => None,
+        }));
+    }
+    assert_eq!(seen, 6);
+}

@@ -219,25 +219,25 @@ impl<'d> Cursor<'d> for FlatCursor<'d> {
 
     fn capture(&mut self, start: Start<'d>) -> Res<Element<'d>> {
         let depth = self.open.len();
-        let mut stack = vec![generic_start(self.doc, start)];
+        // the open elements, each with the index of its first child in `nodes`: each element's
+        // children are moved out of `nodes` at its end, into a list of their exact size
+        let mut stack = vec![(generic_start(self.doc, start), 0)];
+        let mut nodes = Vec::new();
         loop {
             match self.next_item()? {
-                Item::Child(s) => stack.push(generic_start(self.doc, s)),
+                Item::Child(s) => stack.push((generic_start(self.doc, s), nodes.len())),
                 Item::Text(t) => {
-                    if let Some(top) = stack.last_mut()
-                        && !is_blank(t.raw)
-                    {
-                        top.children.push(Node::Text(Cow::Borrowed(t.raw)));
+                    if !stack.is_empty() && !is_blank(t.raw) {
+                        nodes.push(Node::Text(Cow::Borrowed(t.raw)));
                     }
                 }
                 Item::End(_) => {
-                    let done = stack.pop().unwrap_or_default();
+                    let (mut done, first) = stack.pop().unwrap_or_default();
+                    done.children = nodes.drain(first.min(nodes.len())..).collect();
                     if self.open.len() < depth {
                         return Ok(done);
                     }
-                    if let Some(top) = stack.last_mut() {
-                        top.children.push(Node::Element(done));
-                    }
+                    nodes.push(Node::Element(done));
                 }
             }
         }
@@ -247,14 +247,15 @@ impl<'d> Cursor<'d> for FlatCursor<'d> {
 /// The generic element for a start tag, without its children.
 fn generic_start<'d>(doc: &'d flat::Document<'d>, s: Start<'d>) -> Element<'d> {
     let e = doc.element(s.offset);
-    Element {
-        name: QName {
-            namespace: s.ns.map(Cow::Borrowed),
-            local: Cow::Borrowed(s.local),
-        },
-        xsi_type: e.xsi_type(),
-        attributes: e
-            .attributes()
+    let xsi_type = e.xsi_type();
+    // `xsi:type` is not repeated in the attributes
+    let mut attributes = Vec::with_capacity(
+        e.attributes()
+            .len()
+            .saturating_sub(usize::from(xsi_type.is_some())),
+    );
+    attributes.extend(
+        e.attributes()
             .filter(|a| !(a.namespace() == Some(XSI_NS) && a.local_name() == "type"))
             .map(|a| Attribute {
                 name: QName {
@@ -262,8 +263,15 @@ fn generic_start<'d>(doc: &'d flat::Document<'d>, s: Start<'d>) -> Element<'d> {
                     local: Cow::Borrowed(a.local_name()),
                 },
                 value: Cow::Borrowed(a.value()),
-            })
-            .collect(),
+            }),
+    );
+    Element {
+        name: QName {
+            namespace: s.ns.map(Cow::Borrowed),
+            local: Cow::Borrowed(s.local),
+        },
+        xsi_type,
+        attributes,
         children: Vec::new(),
     }
 }
