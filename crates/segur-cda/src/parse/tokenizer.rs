@@ -425,14 +425,19 @@ fn value_stop(b: u8, quote: u8) -> bool {
 fn scan_value(bytes: &[u8], start: usize, quote: u8) -> Result<(usize, bool), Option<usize>> {
     let mut plain = true;
     let mut p = start;
+    // either quote differs from `&` in one bit (`"` 0x22 and `&` 0x26; `'` 0x27 and `&`): with
+    // that bit set in every byte, one comparison finds both
+    let fold = quote ^ b'&';
     loop {
         while let Some(word) = bytes.get(p..p + 8) {
             let Ok(word) = <[u8; 8]>::try_from(word) else {
                 break;
             };
             let v = u64::from_le_bytes(word);
-            let stops =
-                equal(v, quote) | equal(v, b'<') | equal(v, b'&') | below(v, 0x20) | equal(v, 0xEF);
+            let stops = equal(v | splat(fold), quote | fold)
+                | equal(v, b'<')
+                | below(v, 0x20)
+                | equal(v, 0xEF);
             if stops != 0 {
                 p += (stops.trailing_zeros() / 8) as usize;
                 break;
@@ -1155,6 +1160,41 @@ mod tests {
                 let want = (0..bytes.len())
                     .find(|&i| forbidden_char(bytes, i) || bytes[i..].starts_with(b"]]>"));
                 assert_eq!(find_invalid_char_data(bytes), want, "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn scans_attribute_values_like_a_byte_loop() {
+        /// The verdict of [`scan_value`], one byte at a time.
+        fn by_bytes(bytes: &[u8], start: usize, quote: u8) -> Result<(usize, bool), Option<usize>> {
+            let mut plain = true;
+            for p in start..bytes.len() {
+                match bytes[p] {
+                    b if b == quote => return Ok((p, plain)),
+                    b'<' => return Err(Some(p)),
+                    _ if forbidden_char(bytes, p) => return Err(Some(p)),
+                    b'&' | b'\t' | b'\n' | b'\r' => plain = false,
+                    _ => {}
+                }
+            }
+            Err(None)
+        }
+        let pieces = [
+            "a", "\"", "'", "&", "<", "\t", "\r", "\u{1}", "\u{ffff}", "\u{f000}", "é", "abcdefg",
+        ];
+        for s in &concatenations(&pieces, 4) {
+            // at every shift of the word boundary
+            for shift in 0..8 {
+                let text = format!("{}{s}", "x".repeat(shift));
+                for quote in [b'"', b'\''] {
+                    assert_eq!(
+                        scan_value(text.as_bytes(), 0, quote),
+                        by_bytes(text.as_bytes(), 0, quote),
+                        "{text:?} {}",
+                        char::from(quote)
+                    );
+                }
             }
         }
     }
