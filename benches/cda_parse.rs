@@ -65,7 +65,11 @@ fn qx_raw(doc: &[u8]) -> usize {
 /// segur's typed parse: the flat parse (every body element in its slot of the typed model) and
 /// the header as the typed model.
 fn segur_typed(doc: &[u8]) -> usize {
-    let parsed = segur_cda::flat::parse(doc).expect("segur parses the set");
+    with_header(&segur_cda::flat::parse(doc).expect("segur parses the set"))
+}
+
+/// The header of a flat document built as the typed model (a count of what was read).
+fn with_header(parsed: &segur_cda::flat::Document<'_>) -> usize {
     let header = black_box(parsed.header());
     header.template_ids.len() + header.authors.len() + parsed.elements().len()
 }
@@ -89,10 +93,7 @@ fn reusing(doc: &[u8], read: fn(&segur_cda::flat::Document<'_>) -> usize) -> usi
 
 /// [`segur_typed`] through a parser that reuses its buffers from one document to the next.
 fn segur_typed_reuse(doc: &[u8]) -> usize {
-    reusing(doc, |parsed| {
-        let header = black_box(parsed.header());
-        header.template_ids.len() + header.authors.len() + parsed.elements().len()
-    })
+    reusing(doc, with_header)
 }
 
 /// segur's typed reading of a whole document: the flat parse, the header as the typed model, and
@@ -101,8 +102,7 @@ fn segur_typed_reuse(doc: &[u8]) -> usize {
 /// times, values, tagged codes, participations and relationships, recursively).
 fn segur_typed_read(doc: &[u8]) -> usize {
     let parsed = segur_cda::flat::parse(doc).expect("segur parses the set");
-    let header = black_box(parsed.header());
-    let mut n = header.template_ids.len() + header.authors.len();
+    let mut n = with_header(&parsed);
     match parsed.body() {
         Some(segur_cda::flat::Body::Structured(body)) => {
             n += body.sections().map(typed_section).sum::<usize>();

@@ -106,8 +106,8 @@ pub fn parse_with<'a>(input: &'a [u8], limits: &Limits) -> Result<Document<'a>, 
 ///
 /// [`parse`] allocates each document's index afresh, sized from the input, and trims it to
 /// its size at the end. Large allocations come from the system as new pages, which the
-/// system clears as they are first written: on documents of megabytes, that costs about a
-/// tenth of the parse. A `Parser` writes the next document's index into the buffers of the
+/// system clears as they are first written: on documents of megabytes, that costs a tenth to
+/// a quarter of the parse, depending on the machine. A `Parser` writes the next document's index into the buffers of the
 /// last one recycled instead (their capacity kept: the index of a document parsed this way
 /// may hold more memory than [`parse`] would give it, up to the largest document recycled).
 ///
